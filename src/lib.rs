@@ -8,5 +8,6 @@
 #![deny(missing_docs)]
 
 pub mod core;
-#[cfg(target_arch = "wasm32")]
+// The browser layer is enabled once the core modules it uses have landed.
+#[cfg(all(target_arch = "wasm32", inactivity_web))]
 pub mod web;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# npm test: every tier, each with its own summary line; non-zero exit if any tier fails.
+# Tiers: fmt, clippy (native), clippy (wasm32), native tests, browser tests (wasm-bindgen-test in
+# headless Chromium), package build, end-to-end tests (node:test + playwright-core + the real server).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+bash scripts/setup.sh --test || { echo "setup failed"; exit 1; }
+
+passed=() failed=()
+tier() {
+  local name=$1; shift
+  local start=$SECONDS
+  printf '\n=== tier %s: %s\n' "$name" "$*"
+  if "$@"; then
+    passed+=("$name"); printf '=== tier %s: passed (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed+=("$name"); printf '=== tier %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+tier fmt cargo fmt --all --check
+tier clippy-native cargo clippy --workspace --all-targets --locked -- -D warnings
+tier clippy-wasm32 cargo clippy -p inactivity-timeout --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+tier native-tests cargo test --workspace --locked
+browser_tests() {
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+    cargo test -p inactivity-timeout --locked --target wasm32-unknown-unknown --test 'web_*'
+}
+tier browser-tests browser_tests
+tier build bash scripts/build.sh
+e2e() {
+  cargo build -p inactivity-server --locked &&
+    node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+}
+tier end-to-end e2e
+
+printf '\n=== summary\n'
+for t in "${passed[@]}"; do echo "  passed: $t"; done
+for t in "${failed[@]}"; do echo "  FAILED: $t"; done
+echo "tiers: ${#passed[@]} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]

@@ -1,0 +1,16 @@
+//! The browser layer (wasm32 only): the JavaScript API, the interception shim, the one timer,
+//! wake-up listeners and the tracker's own HTTP calls. Decisions are the core's; this layer
+//! turns browser events into core inputs and core outputs into browser effects.
+
+mod bindings;
+mod error;
+mod http;
+mod listeners;
+mod logout;
+mod options;
+mod resume;
+mod timer;
+mod tracker;
+
+pub use resume::resume_after_login;
+pub use tracker::InactivityTracker;

@@ -1,0 +1,615 @@
+//! `InactivityTracker`: wires the interception, the one timer and the wake-up listeners to the
+//! core's idle machine, and runs the effects it asks for.
+//!
+//! Re-entrancy: user callbacks (`onWarning`, `onActivity`, …) are always called after the state
+//! borrow is released, so a callback may call back into the tracker or make requests.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::{MessageEvent, Window};
+
+use super::bindings::{attach_sink, install_interception, uninstall_interception};
+use super::error::JsError;
+use super::http::{Http, Reply};
+use super::listeners::Listener;
+use super::logout;
+use super::options::{self, Options, User};
+use super::timer::OneTimer;
+use crate::core::classify::{classify, Classification};
+use crate::core::idle::{Action, IdleConfig, IdleMachine};
+use crate::core::ledger::{Ledger, LedgerEntry, Outcome};
+use crate::core::policy::{resolve, Policy, Resolution};
+use crate::core::reason::LogoutReason;
+use crate::core::url::ApiScope;
+
+/// Until the policy is known (fetched, or failed to load), the HIPAA default applies: the
+/// timeout is still enforced (fail closed) and an active user is never logged out.
+const FALLBACK_TIMEOUT_MS: u64 = 15 * 60 * 1000;
+/// A late timer by more than this means the page could not run (frozen, hidden, asleep).
+const SLEPT_TOLERANCE_MS: u64 = 5_000;
+/// How many distinct URLs the classification cache keeps before it starts over.
+const CACHE_LIMIT: usize = 1024;
+
+thread_local! {
+    static RUNNING: RefCell<Weak<RefCell<Inner>>> = RefCell::new(Weak::new());
+}
+
+pub(super) fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// What the tracker does after the state borrow is released.
+enum Effect {
+    Warn(u64),
+    WarningCleared,
+    CheckServerDeadline,
+    Logout(LogoutReason),
+    Activity(JsValue),
+}
+
+pub(super) struct Inner {
+    pub(super) options: Options,
+    policy: Option<Policy>,
+    resolution: Option<Resolution>,
+    scope: ApiScope,
+    machine: IdleMachine,
+    ledger: Ledger,
+    cache: HashMap<String, Classification>,
+    timer: OneTimer,
+    listeners: Vec<Listener>,
+    sink: Option<Closure<dyn FnMut(String, String, f64)>>,
+    pub(super) http: Http,
+    pub(super) user: Option<User>,
+    stopped: bool,
+    logging_out: bool,
+    weak: Weak<RefCell<Inner>>,
+}
+
+fn idle_config(resolution: Option<&Resolution>, warning_ms: u64) -> IdleConfig {
+    let timeout_ms = match resolution {
+        Some(r) => r.timeout_seconds.map(|s| u64::from(s) * 1000),
+        None => Some(FALLBACK_TIMEOUT_MS),
+    };
+    IdleConfig {
+        timeout_ms,
+        warning_ms,
+        slept_tolerance_ms: SLEPT_TOLERANCE_MS,
+    }
+}
+
+/// The origin of the first API base ("" for the default, same-origin API).
+fn api_root(api_bases: &[String]) -> String {
+    let Some(base) = api_bases.first() else {
+        return String::new();
+    };
+    match base.find("://") {
+        Some(i) => match base[i + 3..].find('/') {
+            Some(j) => base[..i + 3 + j].to_string(),
+            None => base.clone(),
+        },
+        None => String::new(),
+    }
+}
+
+impl Inner {
+    fn record(&mut self, url: String, method: String, at_ms: u64) -> Option<Effect> {
+        if self.stopped || self.logging_out {
+            return None;
+        }
+        let classification = match self.cache.get(&url) {
+            Some(c) => c.clone(),
+            None => {
+                let c = match &self.policy {
+                    Some(policy) => classify(policy, &self.scope, &url),
+                    // No policy yet: every API call counts (no exclusions known).
+                    None => Classification {
+                        activity: self.scope.api_path(&url).is_some(),
+                        excluded_by: None,
+                        path: self.scope.api_path(&url),
+                    },
+                };
+                if self.cache.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                }
+                self.cache.insert(url.clone(), c.clone());
+                c
+            }
+        };
+        let outcome = if classification.activity {
+            Outcome::Counted
+        } else if classification.excluded_by.is_some() {
+            Outcome::Excluded
+        } else {
+            Outcome::NotApi
+        };
+        if classification.activity {
+            self.machine.handle_activity(at_ms.max(self.machine.last_activity_ms()));
+        }
+        let entry = LedgerEntry {
+            at_ms,
+            method,
+            url,
+            path: classification.path,
+            outcome,
+            excluded_by: classification.excluded_by,
+        };
+        let effect = match (&self.options.on_activity, outcome) {
+            (Some(_), Outcome::Counted) => Some(Effect::Activity(to_js(&entry))),
+            _ => None,
+        };
+        self.ledger.push(entry);
+        effect
+    }
+
+    /// Drains the core's actions into effects and re-arms the one timer at its next deadline.
+    fn collect(&mut self, now: u64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        while let Some(action) = self.machine.poll_action() {
+            effects.push(match action {
+                Action::CheckServerDeadline => Effect::CheckServerDeadline,
+                Action::Warn { remaining_ms } => Effect::Warn(remaining_ms),
+                Action::WarningCleared => Effect::WarningCleared,
+                Action::Logout { reason } => Effect::Logout(reason),
+            });
+        }
+        if self.stopped {
+            self.timer.cancel();
+        } else {
+            let weak = self.weak.clone();
+            self.timer.arm_at(self.machine.poll_timeout(), now, move || {
+                if let Some(rc) = weak.upgrade() {
+                    if let Ok(mut inner) = rc.try_borrow_mut() {
+                        inner.timer.fired();
+                        inner.machine.handle_timeout(now_ms());
+                    }
+                    after_event(&rc);
+                }
+            });
+        }
+        effects
+    }
+
+    fn apply_policy(&mut self, policy: Policy, user: User, now: u64) {
+        let resolution = resolve(&policy, &user.groups);
+        self.machine
+            .set_config(idle_config(Some(&resolution), self.options.warning_ms), now);
+        self.cache.clear();
+        self.policy = Some(policy);
+        self.resolution = Some(resolution);
+        self.user = Some(user);
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn call(f: &Option<Function>, arg: &JsValue) {
+    if let Some(f) = f {
+        // A throwing callback is the app's bug; it must not stop the tracker.
+        let _ = f.call1(&JsValue::UNDEFINED, arg);
+    }
+}
+
+/// Runs the effects of the last event, outside the state borrow.
+pub(super) fn after_event(rc: &Rc<RefCell<Inner>>) {
+    let effects = match rc.try_borrow_mut() {
+        Ok(mut inner) => inner.collect(now_ms()),
+        Err(_) => return,
+    };
+    for effect in effects {
+        run(rc, effect);
+    }
+}
+
+fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
+    let inner = rc.borrow();
+    match effect {
+        Effect::Activity(entry) => call(&inner.options.on_activity, &entry),
+        Effect::Warn(ms) => {
+            let f = inner.options.on_warning.clone();
+            let origins = inner.options.parent_origins.clone();
+            drop(inner);
+            post_to_parent(&origins, "warning", Some(("remainingMs", JsValue::from_f64(ms as f64))));
+            call(&f, &JsValue::from_f64(ms as f64));
+        }
+        Effect::WarningCleared => {
+            let origins = inner.options.parent_origins.clone();
+            drop(inner);
+            post_to_parent(&origins, "resumed", None);
+        }
+        Effect::CheckServerDeadline => {
+            let http = inner.http.clone();
+            let weak = Rc::downgrade(rc);
+            drop(inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let reply = http
+                    .call("GET", "/api/v2/tokens/me?preserveIdleTTL=true", None)
+                    .await;
+                let Some(rc) = weak.upgrade() else { return };
+                if let Ok(mut inner) = rc.try_borrow_mut() {
+                    let now = now_ms();
+                    match reply {
+                        Reply::Response { status: 401, .. } => {
+                            inner.machine.handle_logout(LogoutReason::ServerRevoked, now)
+                        }
+                        Reply::Response { body, .. } => {
+                            let deadline = Reflect::get(&body, &JsValue::from_str("dateTokenIdles"))
+                                .ok()
+                                .and_then(|d| d.as_string())
+                                .map(|d| js_sys::Date::parse(&d))
+                                .filter(|ms| ms.is_finite() && *ms > 0.0)
+                                .map(|ms| ms as u64);
+                            inner.machine.handle_server_deadline(deadline, now);
+                        }
+                        Reply::Failed(_) => inner.machine.handle_server_deadline(None, now),
+                    }
+                }
+                after_event(&rc);
+            });
+        }
+        Effect::Logout(reason) => {
+            drop(inner);
+            {
+                let mut inner = rc.borrow_mut();
+                if inner.logging_out {
+                    return;
+                }
+                inner.logging_out = true;
+                inner.timer.cancel();
+            }
+            let inner = rc.borrow();
+            let f = inner.options.on_logout.clone();
+            let origins = inner.options.parent_origins.clone();
+            drop(inner);
+            post_to_parent(&origins, "logout", Some(("reason", JsValue::from_str(reason.as_str()))));
+            call(&f, &JsValue::from_str(reason.as_str()));
+            wasm_bindgen_futures::spawn_local(logout::run(rc.clone(), reason));
+        }
+    }
+}
+
+/// Tells the embedding page (DESIGN §5 "Embedded"), only at the allowed origins, never "*".
+fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsValue)>) {
+    if origins.is_empty() {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    if parent == window {
+        return;
+    }
+    let message = Object::new();
+    let _ = Reflect::set(
+        &message,
+        &JsValue::from_str("type"),
+        &JsValue::from_str(&format!("inactivity-timeout:{kind}")),
+    );
+    if let Some((key, value)) = extra {
+        let _ = Reflect::set(&message, &JsValue::from_str(key), &value);
+    }
+    for origin in origins {
+        // A parent at another origin simply does not receive it.
+        let _ = parent.post_message(&message, origin);
+    }
+}
+
+fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener> {
+    let on_wake = |weak: Weak<RefCell<Inner>>| {
+        move |_| {
+            if let Some(rc) = weak.upgrade() {
+                if let Ok(mut inner) = rc.try_borrow_mut() {
+                    inner.machine.handle_timeout(now_ms());
+                }
+                after_event(&rc);
+            }
+        }
+    };
+    let mut listeners = Vec::new();
+    if let Some(document) = window.document() {
+        listeners.push(Listener::new(
+            &document,
+            "visibilitychange",
+            on_wake(weak.clone()),
+        ));
+    }
+    for kind in ["focus", "pageshow", "online"] {
+        listeners.push(Listener::new(window, kind, on_wake(weak.clone())));
+    }
+    listeners
+}
+
+fn host_listener(window: &Window, weak: &Weak<RefCell<Inner>>) -> Listener {
+    let weak = weak.clone();
+    Listener::new(window, "message", move |event| {
+        let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+        let Some(rc) = weak.upgrade() else { return };
+        let allowed = rc
+            .try_borrow()
+            .map(|inner| inner.options.parent_origins.iter().any(|o| *o == event.origin()))
+            .unwrap_or(false);
+        if !allowed {
+            return;
+        }
+        let kind = Reflect::get(&event.data(), &JsValue::from_str("type"))
+            .ok()
+            .and_then(|t| t.as_string());
+        if kind.as_deref() == Some("inactivity-timeout:logout-request") {
+            if let Ok(mut inner) = rc.try_borrow_mut() {
+                inner.machine.handle_logout(LogoutReason::HostRequest, now_ms());
+            }
+            after_event(&rc);
+        }
+    })
+}
+
+/// Fetches what the options did not give: the policy pieces and the user (the tracker's own
+/// calls: never counted as activity).
+async fn fetch_missing(rc: Rc<RefCell<Inner>>) {
+    let (http, given_user, given_policy) = {
+        let mut inner = rc.borrow_mut();
+        (inner.http.clone(), inner.user.clone(), inner.policy.take())
+    };
+    let policy = match given_policy {
+        Some(p) => Ok(p),
+        None => fetch_policy(&http).await,
+    };
+    let user = match given_user {
+        Some(u) => Ok(u),
+        None => fetch_user(&http).await,
+    };
+    match (policy, user) {
+        (Ok(policy), Ok(user)) => {
+            if let Ok(mut inner) = rc.try_borrow_mut() {
+                inner.apply_policy(policy, user, now_ms());
+            }
+        }
+        (policy, user) => {
+            let why = [policy.err(), user.err()].into_iter().flatten().collect::<Vec<_>>();
+            web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "inactivity-timeout: could not load the settings ({}); the 15-minute fallback timeout applies",
+                why.join("; ")
+            )));
+        }
+    }
+    after_event(&rc);
+}
+
+async fn get_json(http: &Http, path: &str) -> Result<JsValue, String> {
+    match http.call("GET", path, None).await {
+        Reply::Response { status, body } if (200..300).contains(&status) => Ok(body),
+        Reply::Response { status, .. } => Err(format!("GET {path} answered {status}")),
+        Reply::Failed(why) => Err(format!("GET {path} failed: {why}")),
+    }
+}
+
+async fn fetch_policy(http: &Http) -> Result<Policy, String> {
+    let timeout = get_json(http, "/api/v2/tokens/timeout").await?;
+    let settings = get_json(http, "/api/v2/organizations/authentication/settings").await?;
+    let org = get_json(http, "/api/v2/organizations/me").await?;
+    let hipaa = Reflect::get(&org, &JsValue::from_str("features"))
+        .and_then(|f| Reflect::get(&f, &JsValue::from_str("hipaa")))
+        .ok()
+        .and_then(|h| h.as_bool())
+        .unwrap_or(false);
+    let policy = Object::new();
+    let _ = Reflect::set(&policy, &JsValue::from_str("idleTokenTimeout"), &timeout);
+    let _ = Reflect::set(&policy, &JsValue::from_str("authSettings"), &settings);
+    let _ = Reflect::set(&policy, &JsValue::from_str("hipaa"), &JsValue::from_bool(hipaa));
+    options::parse_policy(&policy.into(), "policy").map_err(|e| match e {
+        JsError::Type(m) | JsError::Range(m) => m,
+    })
+}
+
+async fn fetch_user(http: &Http) -> Result<User, String> {
+    let me = get_json(http, "/api/v2/users/me?expand=groups").await?;
+    let id = Reflect::get(&me, &JsValue::from_str("id"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("users/me has no id")?;
+    let groups = Reflect::get(&me, &JsValue::from_str("groups"))
+        .ok()
+        .filter(Array::is_array)
+        .map(|g| {
+            Array::from(&g)
+                .iter()
+                .filter_map(|g| Reflect::get(&g, &JsValue::from_str("id")).ok()?.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(User { id, groups })
+}
+
+/// The inactivity tracker of one page. Start it once with [`InactivityTracker::start`].
+#[wasm_bindgen]
+pub struct InactivityTracker {
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[wasm_bindgen]
+impl InactivityTracker {
+    /// Starts tracking: counts the page's API calls as activity and logs the user out when idle.
+    /// Throws a `TypeError`/`RangeError` naming the option to fix; nothing starts then.
+    pub fn start(options: JsValue) -> Result<InactivityTracker, JsValue> {
+        let options = options::parse(&options)?;
+        if RUNNING.with(|r| r.borrow().upgrade().is_some_and(|t| !t.borrow().stopped)) {
+            return Err(js_sys::Error::new(
+                "InactivityTracker.start: a tracker is already running on this page; call stop() on it first",
+            )
+            .into());
+        }
+        let window = web_sys::window()
+            .ok_or_else(|| JsError::Type("InactivityTracker needs a browser window".into()))?;
+        let base = window
+            .document()
+            .and_then(|d| d.base_uri().ok().flatten())
+            .unwrap_or_else(|| window.location().href().unwrap_or_default());
+        let scope = ApiScope::new(&base, &options.api_bases).map_err(|e| {
+            JsError::Range(format!("option \"apiBases\": {e}"))
+        })?;
+        let now = now_ms();
+        let resolution = match (&options.policy, &options.user) {
+            (Some(policy), Some(user)) => Some(resolve(policy, &user.groups)),
+            _ => None,
+        };
+        let machine = IdleMachine::new(idle_config(resolution.as_ref(), options.warning_ms), now);
+        let http = Http::new(
+            api_root(&options.api_bases),
+            options.access_token.clone(),
+            options.request_timeout_ms,
+        );
+        let needs_fetch = resolution.is_none();
+        let mut options = options;
+        let policy = options.policy.take();
+        let user = options.user.clone();
+        let ledger = Ledger::new(options.ledger_size);
+        let inner = Rc::new_cyclic(|weak| {
+            RefCell::new(Inner {
+                options,
+                policy,
+                resolution,
+                scope,
+                machine,
+                ledger,
+                cache: HashMap::new(),
+                timer: OneTimer::default(),
+                listeners: Vec::new(),
+                sink: None,
+                http,
+                user,
+                stopped: false,
+                logging_out: false,
+                weak: weak.clone(),
+            })
+        });
+        let weak = Rc::downgrade(&inner);
+        let sink_weak = weak.clone();
+        let sink = Closure::<dyn FnMut(String, String, f64)>::new(
+            move |url: String, method: String, at: f64| {
+                let Some(rc) = sink_weak.upgrade() else { return };
+                let effect = match rc.try_borrow_mut() {
+                    Ok(mut inner) => inner.record(url, method, at.max(0.0) as u64),
+                    Err(_) => None,
+                };
+                if let Some(effect) = effect {
+                    run(&rc, effect);
+                }
+                after_event(&rc);
+            },
+        );
+        install_interception();
+        let queued = attach_sink(sink.as_ref().unchecked_ref());
+        {
+            let mut state = inner.borrow_mut();
+            state.listeners = wake_listeners(&window, &weak);
+            if !state.options.parent_origins.is_empty() {
+                state.listeners.push(host_listener(&window, &weak));
+            }
+            state.sink = Some(sink);
+            for call in queued.iter() {
+                let call = Array::from(&call);
+                let url = call.get(0).as_string().unwrap_or_default();
+                let method = call.get(1).as_string().unwrap_or_default();
+                let at = call.get(2).as_f64().unwrap_or(0.0).max(0.0) as u64;
+                // Calls made before start(): recorded as of when they happened.
+                let _ = state.record(url, method, at);
+            }
+        }
+        RUNNING.with(|r| *r.borrow_mut() = weak);
+        if needs_fetch {
+            wasm_bindgen_futures::spawn_local(fetch_missing(inner.clone()));
+        }
+        after_event(&inner);
+        Ok(InactivityTracker { inner })
+    }
+
+    /// Stops tracking: removes the interception (or leaves a pass-through when another wrapper
+    /// sits on top), the timer and the listeners. Idempotent.
+    pub fn stop(&self) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.stopped {
+            return;
+        }
+        inner.stopped = true;
+        inner.timer.cancel();
+        inner.listeners.clear();
+        uninstall_interception();
+        inner.sink = None;
+    }
+
+    /// Milliseconds until the idle logout, or `null` when no timeout applies to this user.
+    #[wasm_bindgen(js_name = remainingMs)]
+    pub fn remaining_ms(&self) -> Option<f64> {
+        let inner = self.inner.borrow();
+        inner.machine.remaining_ms(now_ms()).map(|ms| ms as f64)
+    }
+
+    /// Which rule set this user's timeout, and why: the resolution plus a `message` sentence.
+    pub fn explain(&self) -> JsValue {
+        let inner = self.inner.borrow();
+        match &inner.resolution {
+            Some(resolution) => {
+                let value = to_js(resolution);
+                let _ = Reflect::set(
+                    &value,
+                    &JsValue::from_str("message"),
+                    &JsValue::from_str(&resolution.explain()),
+                );
+                value
+            }
+            None => {
+                let value = Object::new();
+                let _ = Reflect::set(&value, &JsValue::from_str("timeoutSeconds"), &JsValue::from_f64((FALLBACK_TIMEOUT_MS / 1000) as f64));
+                let _ = Reflect::set(&value, &JsValue::from_str("source"), &JsValue::from_str("fallback"));
+                let _ = Reflect::set(
+                    &value,
+                    &JsValue::from_str("message"),
+                    &JsValue::from_str("The settings are not loaded yet; a 15-minute fallback timeout applies."),
+                );
+                value.into()
+            }
+        }
+    }
+
+    /// The last requests seen, oldest first: time, method, URL, path, counted or excluded and by
+    /// which entry.
+    #[wasm_bindgen(js_name = activityLog)]
+    pub fn activity_log(&self) -> Array {
+        let inner = self.inner.borrow();
+        inner.ledger.entries().map(|e| to_js(e)).collect()
+    }
+
+    /// "Stay signed in": counts as activity now and makes an API call that also resets the
+    /// server's idle deadline. Resolves to `true` when the server answered 2xx.
+    #[wasm_bindgen(js_name = staySignedIn)]
+    pub fn stay_signed_in(&self) -> Promise {
+        let rc = self.inner.clone();
+        {
+            let mut inner = rc.borrow_mut();
+            if !inner.stopped && !inner.logging_out {
+                inner.machine.handle_activity(now_ms());
+            }
+        }
+        after_event(&rc);
+        let http = rc.borrow().http.clone();
+        future_to_promise(async move {
+            let reply = http.call("GET", "/api/v2/tokens/me", None).await;
+            if let Reply::Response { status: 401, .. } = reply {
+                if let Ok(mut inner) = rc.try_borrow_mut() {
+                    inner.machine.handle_logout(LogoutReason::ServerRevoked, now_ms());
+                }
+                after_event(&rc);
+            }
+            Ok(JsValue::from_bool(reply.ok()))
+        })
+    }
+}
