@@ -12,5 +12,5 @@ mod resume;
 mod timer;
 mod tracker;
 
-pub use resume::resume_after_login;
+pub use resume::{redirect_to_login, resume_after_login};
 pub use tracker::InactivityTracker;

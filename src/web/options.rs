@@ -17,6 +17,7 @@ const KNOWN: &[&str] = &[
     "warningSeconds",
     "accessToken",
     "onWarning",
+    "onWarningCleared",
     "onLogout",
     "onActivity",
     "beforeLogout",
@@ -59,6 +60,8 @@ pub struct Options {
     pub access_token: Option<Function>,
     /// `onWarning(remainingMs)`.
     pub on_warning: Option<Function>,
+    /// `onWarningCleared()`: activity (here or in another tab) after a warning.
+    pub on_warning_cleared: Option<Function>,
     /// `onLogout(reason)`.
     pub on_logout: Option<Function>,
     /// `onActivity(entry)`.
@@ -159,7 +162,7 @@ fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, JsError> {
         .collect()
 }
 
-fn check_login_url(url: &str) -> Result<(), JsError> {
+pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
     let trimmed = url.trim();
     if trimmed.is_empty() {
         return Err(JsError::Range(
@@ -292,6 +295,7 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
         warning_ms: (warning_seconds * 1000.0) as u64,
         access_token: function(options, "accessToken")?,
         on_warning: function(options, "onWarning")?,
+        on_warning_cleared: function(options, "onWarningCleared")?,
         on_logout: function(options, "onLogout")?,
         on_activity: function(options, "onActivity")?,
         before_logout: function(options, "beforeLogout")?,

@@ -7,6 +7,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{Storage, UrlSearchParams, Window};
 
+use super::options::check_login_url;
 use crate::core::return_to::{decode_state, encode_state, ReturnTo};
 
 /// The sessionStorage key of the saved location.
@@ -79,4 +80,15 @@ pub fn resume_after_login() -> bool {
         Some(to) => window.location().replace(to.as_str()).is_ok(),
         None => false,
     }
+}
+
+/// Sends the user to `loginUrl` now (e.g. on first load without a token), saving the current
+/// page so that `resumeAfterLogin()` brings them back to it. Throws a `RangeError` for a
+/// `javascript:`/`data:` or empty URL.
+#[wasm_bindgen(js_name = redirectToLogin)]
+pub fn redirect_to_login(login_url: &str) -> Result<(), JsValue> {
+    check_login_url(login_url)?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let target = login_url_with_state(&window, login_url);
+    window.location().assign(&target)
 }

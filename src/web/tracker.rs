@@ -223,9 +223,11 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
             call(&f, &JsValue::from_f64(ms as f64));
         }
         Effect::WarningCleared => {
+            let f = inner.options.on_warning_cleared.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
             post_to_parent(&origins, "resumed", None);
+            call(&f, &JsValue::UNDEFINED);
         }
         Effect::CheckServerDeadline => {
             let http = inner.http.clone();
