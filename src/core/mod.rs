@@ -2,3 +2,8 @@
 //!
 //! Compiled natively (tests, the reference server) and to wasm (the browser layer).
 pub mod reason;
+pub mod classify;
+pub mod exclusions;
+pub mod json;
+pub mod policy;
+pub mod url;

@@ -1,0 +1,51 @@
+//! Small formatting helpers for messages: numbers, durations, quoted user input.
+
+/// A number as an admin would write it: `1800`, `1800.5`, `-3`; huge values in exponent form.
+pub(crate) fn number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else if n.is_finite() && (n.abs() >= 1e15 || (n != 0.0 && n.abs() < 1e-6)) {
+        format!("{n:e}")
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A duration in words: `"5 minutes"`, `"8 hours"`, `"1 hour 30 minutes"`, `"15 minutes 1 second"`.
+pub(crate) fn duration(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    let mut parts = Vec::new();
+    for (n, unit) in [(h, "hour"), (m, "minute"), (s, "second")] {
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    if parts.is_empty() {
+        "0 seconds".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// How many characters of user input a message echoes at most.
+const QUOTE_MAX_CHARS: usize = 60;
+
+/// User input in double quotes, control characters escaped, cut to 60 characters with `…`, so that
+/// a hostile megabyte-long string does not end up in every message.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(QUOTE_MAX_CHARS * 4) + 3);
+    out.push('"');
+    for (i, c) in s.chars().enumerate() {
+        if i == QUOTE_MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c == '"' || c == '\\' || c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
