@@ -90,7 +90,11 @@ pub async fn authorize_page(
     State(app): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    check_flow(&params, app.port)?;
+    // Without a client the page explains that sign-in starts from an app; with one, the request
+    // must be valid before a login form is shown (never a form that signs in to a foreign site).
+    if params.contains_key("client_id") || params.contains_key("redirect_uri") {
+        check_flow(&params, app.port)?;
+    }
     let path = app.root.join("www").join("login.html");
     let html = tokio::fs::read(&path).await.map_err(|e| {
         ApiError::not_found(format!(
@@ -125,6 +129,9 @@ pub async fn authorize_submit(
             .iter()
             .filter_map(|k| params.get(*k).map(|v| (*k, v.as_str())))
             .collect();
+        if let Some(username) = params.get("username") {
+            pairs.push(("username", username));
+        }
         pairs.push(("error", "invalid_credentials"));
         return Ok(redirect(&format!(
             "/oauth/authorize?{}",

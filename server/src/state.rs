@@ -298,18 +298,11 @@ impl Inner {
                 "No authentication bearer token specified in the Authorization header; sign in and send \"Authorization: Bearer <token>\".",
             ));
         };
-        let token = match header.split_once(' ') {
-            Some((scheme, token))
-                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-            {
-                token.trim()
-            }
-            _ => {
-                return Err(unauthorized(
-                    "authentication.required",
-                    "The Authorization header must be \"Bearer <token>\".",
-                ))
-            }
+        let Some(token) = bearer(header) else {
+            return Err(unauthorized(
+                "authentication.required",
+                "The Authorization header must be \"Bearer <token>\".",
+            ));
         };
         self.expire_if_due(token, now);
         let Some(info) = self.tokens.get(token) else {
@@ -507,6 +500,18 @@ impl Inner {
     /// The request log, oldest first.
     pub fn log_entries(&self) -> impl Iterator<Item = &LogEntry> {
         self.log.iter()
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header value.
+pub fn bearer(header: &str) -> Option<&str> {
+    match header.trim().split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Some(token.trim())
+        }
+        _ => None,
     }
 }
 

@@ -112,7 +112,17 @@ pub async fn gate(State(app): State<AppState>, mut request: Request, next: Next)
                 }
                 Ok(caller)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                // A known but revoked token: the log still says whose it was.
+                let user = authorization
+                    .as_deref()
+                    .and_then(crate::state::bearer)
+                    .and_then(|t| inner.token(t))
+                    .map(|t| t.user);
+                entry.user = user.map(|u| u.username);
+                entry.user_id = user.map(|u| u.id);
+                Err(e)
+            }
         }
     };
     let response = match authenticated {
