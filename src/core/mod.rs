@@ -7,3 +7,4 @@ pub mod exclusions;
 pub mod json;
 pub mod policy;
 pub mod url;
+pub mod idle;
