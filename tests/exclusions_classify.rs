@@ -1,0 +1,110 @@
+//! classify(): API call or not, excluded or activity — with the default exclusions of DESIGN §2.
+
+use inactivity_timeout::core::classify::{classify, Classification};
+use inactivity_timeout::core::json::Value;
+use inactivity_timeout::core::policy::Policy;
+use inactivity_timeout::core::url::ApiScope;
+use serde_json::json;
+
+fn policy() -> Policy {
+    let v: Value = serde_json::from_value(json!({
+        "idleTokenTimeout": { "enableIdleTokenTimeout": true, "idleTokenTimeoutSeconds": 1800 },
+        "authSettings": { "inactivityTimeoutExclusions": [
+            "api/v2/featuretoggles", "api/v2/diagnostics/newrelic/insights", "api/v2/diagnostics/trace",
+            "api/v2/integrations/clientapps", "api/v2/users/me", "/api/v2/users/{userId}/presences/{sourceId}"
+        ] }
+    }))
+    .unwrap();
+    Policy::parse(&v).unwrap()
+}
+
+#[track_caller]
+fn check(url: &str, activity: bool, excluded_by: Option<&str>, path: Option<&str>) {
+    let scope = ApiScope::new("https://apps.example.com/agent/", &[]).unwrap();
+    let got = classify(&policy(), &scope, url);
+    let want = Classification {
+        activity,
+        excluded_by: excluded_by.map(str::to_owned),
+        path: path.map(str::to_owned),
+    };
+    assert_eq!(got, want, "{url}");
+}
+
+#[test]
+fn classification() {
+    check(
+        "/api/v2/routing/queues",
+        true,
+        None,
+        Some("api/v2/routing/queues"),
+    );
+    check(
+        "/api/v2/users/me",
+        false,
+        Some("api/v2/users/me"),
+        Some("api/v2/users/me"),
+    );
+    check(
+        "/API/v2/users/me/?expand=presence#x",
+        false,
+        Some("api/v2/users/me"),
+        Some("api/v2/users/me"),
+    );
+    check(
+        "../api/v2/users/me",
+        false,
+        Some("api/v2/users/me"),
+        Some("api/v2/users/me"),
+    );
+    check(
+        "/api/v2/users/me/presences",
+        true,
+        None,
+        Some("api/v2/users/me/presences"),
+    );
+    check(
+        "/api/v2/users/42/presences/purecloud",
+        false,
+        Some("/api/v2/users/{userId}/presences/{sourceId}"),
+        Some("api/v2/users/42/presences/purecloud"),
+    );
+    check(
+        "/api/v2/diagnostics/trace",
+        false,
+        Some("api/v2/diagnostics/trace"),
+        Some("api/v2/diagnostics/trace"),
+    );
+    check(
+        "/api/v2/diagnostics",
+        true,
+        None,
+        Some("api/v2/diagnostics"),
+    );
+    check(
+        "https://apps.example.com/api/v2/featuretoggles?x=1",
+        false,
+        Some("api/v2/featuretoggles"),
+        Some("api/v2/featuretoggles"),
+    );
+    // Not API calls at all.
+    check("/static/app.js", false, None, None);
+    check("https://cdn.example.net/api/v2/users/me", false, None, None);
+    check("data:application/json,{}", false, None, None);
+    check("blob:https://apps.example.com/uuid", false, None, None);
+    check("https://", false, None, None);
+}
+
+#[test]
+fn serializes_to_the_js_shape() {
+    let scope = ApiScope::new("https://apps.example.com/", &[]).unwrap();
+    let c = classify(&policy(), &scope, "/api/v2/users/me");
+    assert_eq!(
+        serde_json::to_value(c).unwrap(),
+        json!({ "activity": false, "excludedBy": "api/v2/users/me", "path": "api/v2/users/me" })
+    );
+    let c = classify(&policy(), &scope, "/x");
+    assert_eq!(
+        serde_json::to_value(c).unwrap(),
+        json!({ "activity": false, "excludedBy": null, "path": null })
+    );
+}
