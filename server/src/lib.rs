@@ -180,16 +180,24 @@ fn router(state: AppState) -> Router {
             "/catalog/api-catalog.json",
             ServeFile::new(root.join("api-catalog.json")),
         )
-        .nest_service("/pkg", ServeDir::new(root.join("pkg")));
+        .nest_service("/pkg", static_dir(root.join("pkg")));
     if state.test_mode {
         app = app.merge(testctl::routes());
     }
-    app.fallback_service(ServeDir::new(root.join("www")))
+    app.fallback_service(static_dir(root.join("www")))
         .layer(middleware::from_fn_with_state(state.clone(), api::gate))
         .layer(middleware::from_fn(statics::static_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(error::json_errors))
         .with_state(state)
+}
+
+/// Files under `dir` (`index.html` for directories); anything else, whatever the method, is a
+/// 404 in the platform's error shape.
+fn static_dir(dir: std::path::PathBuf) -> ServeDir<axum::routing::MethodRouter> {
+    ServeDir::new(dir)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(any(statics::not_found))
 }
 
 /// A server running on its own thread (with its own runtime), for tests and tools that

@@ -390,7 +390,9 @@ impl Inner {
             Some((_, at)) => at >= horizon,
             None => t.expires_ms >= horizon,
         });
-        self.codes.retain(|_, c| c.expires_ms > now);
+        // Expired codes are kept a while so that a late exchange hears "expired".
+        self.codes
+            .retain(|_, c| c.expires_ms + 10 * CODE_LIFETIME_MS > now);
         due.len()
     }
 

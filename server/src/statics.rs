@@ -5,6 +5,17 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::error::ApiError;
+
+/// No file, or not a `GET`/`HEAD`: 404.
+pub async fn not_found(request: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "No file or resource exists at {} {}.",
+        request.method(),
+        request.uri().path()
+    ))
+}
+
 /// The MIME type the browser needs for a file extension, where it matters: ES modules must be
 /// JavaScript and `WebAssembly.instantiateStreaming` needs `application/wasm`.
 pub fn mime_for(path: &str) -> Option<&'static str> {

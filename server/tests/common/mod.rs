@@ -8,6 +8,7 @@ use inactivity_server::{Config, RunningServer};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+#[allow(unused_imports)]
 pub use inactivity_server::demo::{group_ids, user_ids};
 
 /// A response, read whole.
