@@ -8,3 +8,4 @@ pub mod json;
 pub mod policy;
 pub mod url;
 pub mod idle;
+pub mod return_to;
