@@ -9,3 +9,4 @@ pub mod policy;
 pub mod url;
 pub mod idle;
 pub mod return_to;
+pub mod ledger;
