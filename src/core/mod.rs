@@ -10,3 +10,4 @@ pub mod url;
 pub mod idle;
 pub mod return_to;
 pub mod ledger;
+pub mod logout;
