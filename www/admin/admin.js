@@ -140,12 +140,6 @@ function formatValue(seconds, unit) {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(4)));
 }
 
-function describeSeconds(seconds) {
-  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`;
-  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
-  return `${seconds} seconds`;
-}
-
 // ---------------------------------------------------------------- duration control
 
 /**
@@ -181,7 +175,6 @@ function durationControl({ id, label, target, errorKey }) {
   );
 
   function refresh({ keepValue = false } = {}) {
-    const f = UNIT_FACTOR[target.unit];
     unit.value = target.unit;
     if (!keepValue) input.value = formatValue(target.seconds, target.unit);
     input.min = formatValue(MIN_SECONDS, target.unit);
@@ -194,7 +187,6 @@ function durationControl({ id, label, target, errorKey }) {
       : target.unit === "Hours"
         ? `From 5 minutes to 8 hours (${formatValue(MIN_SECONDS, "Hours")} to 8 hours).`
         : `From 5 minutes to 8 hours (5 to 480 minutes).`;
-    void f;
   }
 
   function step(direction) {
@@ -570,6 +562,32 @@ function pathToKey(path, m) {
   return "general";
 }
 
+/** What an error's key names, as the admin sees it on the page. */
+function fieldLabel(key, m) {
+  let x;
+  const bundleNo = (k) => m.bundles.findIndex((b) => b.key === Number(k)) + 1;
+  if (key === "org") return "Timeout";
+  if (key === "bundles") return "Group bundles";
+  if (key === "defaults") return "Default APIs";
+  if (key === "exclusions") return "Excluded APIs";
+  if ((x = /^bundle:(\d+):timeout$/.exec(key))) return `Bundle ${bundleNo(x[1])} timeout`;
+  if ((x = /^bundle:(\d+):groups$/.exec(key))) return `Bundle ${bundleNo(x[1])} groups`;
+  if ((x = /^bundle:(\d+)$/.exec(key))) return `Bundle ${bundleNo(x[1])}`;
+  if ((x = /^custom:(\d+)$/.exec(key))) return m.exclusions[Number(x[1])] ?? "Entry";
+  return "";
+}
+
+/** The validator's message, with the field it is about, group names for ids, and bundle numbers for paths. */
+function humanize(key, message, m) {
+  let msg = String(message || "").trim();
+  msg = msg.replace(/(?:idleTokenTimeout\.)?inactivityTimeoutGroupBundles\[(\d+)\]/g, (_, i) => `bundle ${Number(i) + 1}`);
+  for (const g of groups) msg = msg.split(`"${g.id}"`).join(`"${g.name}"`);
+  const label = fieldLabel(key, m);
+  if (label && /^[a-z]/.test(msg)) msg = `${label}: ${msg}`;
+  else if (msg) msg = msg[0].toUpperCase() + msg.slice(1);
+  return /[.!?]$/.test(msg) ? msg : `${msg}.`;
+}
+
 function runValidator(m) {
   if (!validate) return [];
   try {
@@ -590,7 +608,7 @@ function collectErrors() {
   for (const e of runValidator(model)) {
     const key = pathToKey(e.path, model);
     if (localErrors.has(key)) continue; // "wrong type" for a field the user is still typing in
-    add(key, e.message);
+    add(key, humanize(key, e.message, model));
   }
   for (const [k, msgs] of serverErrors) msgs.forEach((msg) => add(k, msg));
 }
@@ -801,7 +819,7 @@ function addCustom() {
       const m = /^authSettings\.inactivityTimeoutExclusions(?:\[(\d+)\])?/.exec(e.path || "");
       return m && (m[1] === undefined || Number(m[1]) === index);
     })
-    .map((e) => e.message);
+    .map((e) => humanize(`custom:${index}`, e.message, candidate));
   if (!validate && model.exclusions.some((e) => normalizeEntry(e) === normalizeEntry(entry))) {
     problems = [`${entry} is already excluded.`];
   }
@@ -976,7 +994,7 @@ async function save(e) {
         const full = path.startsWith(prefix) ? path : path ? `${prefix}.${path}` : prefix;
         const key = pathToKey(full, model);
         if (!serverErrors.has(key)) serverErrors.set(key, []);
-        serverErrors.get(key).push(fe.message || err.message);
+        serverErrors.get(key).push(humanize(key, fe.message || err.message, model));
       }
       if (!err.errors.length) serverErrors.set("general", [err.message]);
       collectErrors();
@@ -1040,7 +1058,9 @@ async function loadCatalog() {
   try {
     const res = await fetch("/catalog/api-catalog.json");
     const data = await res.json();
-    catalog = Array.isArray(data) ? data.filter((x) => typeof x === "string") : [];
+    // an array of path templates, or { paths: [...] }
+    const list = Array.isArray(data) ? data : Array.isArray(data?.paths) ? data.paths : [];
+    catalog = list.map((x) => (typeof x === "string" ? x : x?.path)).filter((x) => typeof x === "string");
   } catch (e) {
     console.warn("API catalog unavailable", e);
     catalog = [];
@@ -1098,7 +1118,8 @@ async function boot() {
   });
   $("cancel").addEventListener("click", cancel);
   wireCombobox();
-  setExpanded(model.groupsEnabled || model.bundles.length > 0);
+  // Collapsed unless group timeouts are on (the platform's "click Expand" step).
+  setExpanded(model.groupsEnabled);
   renderAll();
 }
 

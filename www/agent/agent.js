@@ -70,11 +70,19 @@ const timeOf = (ms) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false 
 
 // ---------------------------------------------------------------- sign-in
 
-/** The first sign-in of this tab (no token yet): come back to the same page afterwards. */
-function signInHere() {
+/** The first sign-in of this tab (no token yet): come back to the same page afterwards.
+ *  The package saves the page (sessionStorage and the login URL's `state`); if the package
+ *  cannot load, the app's own "app:" state does it (see callback.html). */
+async function signInHere() {
   store.clear();
-  const url = `${loginUrl()}&state=${encodeURIComponent(APP_STATE_PREFIX + currentPath())}`;
-  location.assign(url);
+  try {
+    const pkg = await loadPackage();
+    pkg.redirectToLogin(loginUrl());
+    return;
+  } catch (e) {
+    console.warn("redirectToLogin unavailable", e);
+  }
+  location.assign(`${loginUrl()}&state=${encodeURIComponent(APP_STATE_PREFIX + currentPath())}`);
 }
 
 async function signOut() {
@@ -470,10 +478,13 @@ function onLogout(reason) {
 
 // ---------------------------------------------------------------- start
 
-async function loadPackage() {
-  const pkg = await import("/pkg/inactivity_timeout.js");
-  await pkg.default();
-  return pkg;
+let pkgPromise = null;
+function loadPackage() {
+  pkgPromise ??= import("/pkg/inactivity_timeout.js").then(async (pkg) => {
+    await pkg.default();
+    return pkg;
+  });
+  return pkgPromise;
 }
 
 function showPageError(message) {
@@ -537,6 +548,9 @@ async function boot() {
         warningSeconds: WARNING_SECONDS,
         accessToken: () => token,
         onWarning: (remainingMs) => openWarning(remainingMs),
+        onWarningCleared: () => {
+          if (warningOpen) closeWarning({ announceIt: "Activity detected: you are still signed in." });
+        },
         onLogout,
         onActivity: () => queueMicrotask(renderLedger),
         clearTokens: () => store.clear(),
