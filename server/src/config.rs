@@ -52,7 +52,7 @@ impl Default for Config {
 /// The command line could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CliError {
-    /// `--help` was given: print [`USAGE`] and exit successfully.
+    /// `--help` was given: print the usage text and exit successfully.
     Help,
     /// A wrong argument, with a sentence that says which and why.
     Invalid(String),

@@ -1,10 +1,4 @@
-//! # inactivity-server
-//!
-//! The reference platform server of `inactivity-timeout`: the platform's inactivity settings
-//! APIs in their own JSON shapes, an authorization-code sign-in, the demo pages and package as
-//! static files, and server-side enforcement of the idle timeout with the same core that runs
-//! in the browser (DESIGN invariant 5). See `server/README.md` for the endpoints, the demo
-//! users and the test controls.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 mod api;
@@ -75,7 +69,7 @@ pub struct Server {
 impl Server {
     /// Loads the settings (writing the defaults on first start) and binds the address.
     ///
-    /// With the default host 127.0.0.1 the server also listens on [::1] at the same port when
+    /// With the default host 127.0.0.1 the server also listens on `[::1]` at the same port when
     /// the machine has IPv6, so that `http://localhost:PORT/` works whichever address a browser
     /// tries first.
     pub async fn bind(config: &Config) -> Result<Self, StartError> {
