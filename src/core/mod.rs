@@ -11,3 +11,4 @@ pub mod idle;
 pub mod return_to;
 pub mod ledger;
 pub mod logout;
+pub mod tabs;
