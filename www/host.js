@@ -36,6 +36,14 @@ function setState(message, kind) {
   stateBox.append(p);
 }
 
+// A warning's countdown keeps running on the host side until the client says otherwise.
+let deadline = null;
+setInterval(() => {
+  if (deadline === null) return;
+  const s = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  stateBox.querySelector("p").textContent = `The agent will be signed out for inactivity in ${s} seconds.`;
+}, 1000);
+
 window.addEventListener("message", (e) => {
   // Only the embedded client, only from its origin.
   if (e.origin !== FRAME_ORIGIN || e.source !== frame.contentWindow) return;
@@ -44,15 +52,18 @@ window.addEventListener("message", (e) => {
   switch (data.type) {
     case "inactivity-timeout:warning": {
       const s = Math.max(0, Math.ceil(Number(data.remainingMs) / 1000));
+      deadline = Date.now() + s * 1000;
       setState(`The agent will be signed out for inactivity in ${s} seconds.`, "warning");
       logEvent(`warning: ${s} s left`, "badge-warning");
       break;
     }
     case "inactivity-timeout:logout":
+      deadline = null;
       setState(`The agent was signed out (${String(data.reason ?? "unknown")}).`, "error");
       logEvent(`logout: ${String(data.reason ?? "unknown")}`, "badge-danger");
       break;
     case "inactivity-timeout:resumed":
+      deadline = null;
       setState("The agent is signed in again.", "success");
       logEvent("resumed: signed in again", "badge-success");
       break;

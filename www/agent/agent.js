@@ -9,7 +9,8 @@ import { TOKEN_KEY, APP_STATE_PREFIX, loginUrl, otherOrigin } from "/agent/confi
 
 const store = tokenStore(TOKEN_KEY);
 const WARNING_SECONDS = 60;
-const BACKGROUND_EVERY_MS = 5000;
+const BACKGROUND_EVERY_MS = 10_000;
+const LEDGER_SIZE = 400;
 const $ = (id) => document.getElementById(id);
 
 let token = store.get();
@@ -285,7 +286,11 @@ function backgroundTick() {
     s.sent += 1;
     api(token, b.path, { method: b.method, body: b.body ? b.body() : undefined })
       .then(() => (s.last = "OK"))
-      .catch((e) => (s.last = e instanceof ApiError ? `HTTP ${e.status}` : "failed"))
+      .catch((e) => {
+        s.last = e instanceof ApiError ? `HTTP ${e.status}` : "failed";
+        // The session is over (the tracker logs out): stop the background traffic.
+        if (e instanceof ApiError && e.status === 401) stopBackground();
+      })
       .finally(renderBackground);
   }
 }
@@ -334,13 +339,18 @@ function renderLedger() {
         h("td", { class: "tabular", text: e.atMs ? timeOf(e.atMs) : "–" }),
         h("td", { text: e.method ?? "" }),
         h("td", {}, h("code", { text: e.path ?? e.url ?? "" })),
-        h("td", {}, h("span", { class: `badge ${o.cls}`, text: o.label })),
-        h("td", {}, e.excludedBy ? h("code", { text: e.excludedBy }) : h("span", { class: "muted", text: "–" })),
+        h(
+          "td",
+          {},
+          h("span", { class: `badge ${o.cls}`, text: o.label }),
+          e.excludedBy ? h("div", { class: "excluded-by" }, "by ", h("code", { text: e.excludedBy })) : null,
+        ),
       );
     }),
   );
+  const apiCalls = newest.filter((e) => outcomeOf(e).label !== "Not an API call");
   $("recent").replaceChildren(
-    ...newest.slice(0, 6).map((e) => {
+    ...apiCalls.slice(0, 6).map((e) => {
       const o = outcomeOf(e);
       return h(
         "li",
@@ -351,7 +361,7 @@ function renderLedger() {
       );
     }),
   );
-  if (!log.length) $("recent").append(h("li", { class: "hint", text: "No requests yet." }));
+  if (!apiCalls.length) $("recent").append(h("li", { class: "hint", text: "No API calls yet." }));
 }
 
 function renderExplain() {
@@ -546,6 +556,7 @@ async function boot() {
         user: { id: me.id, groups: (me.groups ?? []).map((g) => g.id) },
         loginUrl: loginUrl(),
         warningSeconds: WARNING_SECONDS,
+        ledgerSize: LEDGER_SIZE,
         accessToken: () => token,
         onWarning: (remainingMs) => openWarning(remainingMs),
         onWarningCleared: () => {
