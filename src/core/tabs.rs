@@ -63,9 +63,10 @@ pub enum TabMessage {
         /// Why the sender logged out.
         reason: LogoutReason,
     },
-    /// A tab just started (or woke up), knowing `last_activity_ms`. A tab that knows a later
-    /// activity answers with [`TabMessage::Activity`], so the newcomer starts from the shared
-    /// last activity rather than from zero.
+    /// A tab just started (or woke up), knowing `last_activity_ms` (`0`: nothing, e.g. storage
+    /// denied). A tab that knows a later activity answers with [`TabMessage::Activity`], so the
+    /// newcomer catches up with the shared last activity. A hello is **not** activity: never
+    /// feed it to `handle_remote_activity` — opening a tab must not extend the session.
     Hello {
         /// The newcomer's last activity (ms since the epoch).
         last_activity_ms: u64,
