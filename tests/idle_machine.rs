@@ -235,9 +235,15 @@ fn the_server_deadline() {
           Server(None, w + 2 * MIN)],
         &[(w, CHECK), (w + 2 * MIN, CHECK), (w + 2 * MIN, warn(W))]);
     assert_eq!(m.expiry_ms(), Some(T + 2 * MIN));
-    check("later than a whole period from now: capped at now + timeout", cfg(),
-        &[Tick(w), Server(Some(u64::MAX), w), Tick(w + T - W), Server(Some(u64::MAX), w + T - W)],
-        &[(w, CHECK), (w + T - W, CHECK)]);
+    check("later than any use up to now explains: not trusted, warn", cfg(),
+        &[Tick(w), Server(Some(w + T + MIN_SERVER_EXTENSION_MS + 1), w)], &[(w, CHECK), (w, warn(W))]);
+    check("a bogus far-future deadline: warn", cfg(), &[Tick(w), Server(Some(u64::MAX), w)], &[(w, CHECK), (w, warn(W))]);
+    let m = check("used just now elsewhere: a full period from now", cfg(),
+        &[Tick(w), Server(Some(w + T), w + 100)], &[(w, CHECK)]);
+    assert_eq!(m.expiry_ms(), Some(w + T));
+    let m = check("within the skew tolerance above now + timeout: capped at now + timeout", cfg(),
+        &[Tick(w), Server(Some(w + T + MIN_SERVER_EXTENSION_MS), w)], &[(w, CHECK)]);
+    assert_eq!(m.expiry_ms(), Some(w + T));
     check("later, out of the window: no warning, a check at the new warning point", cfg(),
         &[Tick(w), Server(Some(T + 20_000), w), Tick(w + 20_000)], &[(w, CHECK), (w + 20_000, CHECK)]);
     check("later, but still inside the window: warn with the true remaining time", cfg(),

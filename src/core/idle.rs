@@ -40,7 +40,10 @@
 //!   [`IdleMachine::handle_server_deadline`] — at most [`SERVER_CHECK_WAIT_MS`] (and at most half
 //!   the warning window); without an answer by then it warns anyway. A server deadline later
 //!   than ours (by more than [`MIN_SERVER_EXTENSION_MS`]) means the token was used elsewhere:
-//!   the machine extends instead of warning;
+//!   the machine extends instead of warning — but only to a deadline a use at or before now
+//!   could explain (at most `now + timeout`, with the same tolerance). A later one would mean
+//!   the server applies a longer timeout than ours, or is wrong: it is not trusted, and the
+//!   machine warns as planned (the stricter of the two rules wins);
 //! * expiry reached → [`Action::Logout`] with [`LogoutReason::Idle`], or with
 //!   [`LogoutReason::Slept`] when the machine learns of the expiry more than
 //!   `slept_tolerance_ms` after it passed (the page could not run: frozen, hidden and
@@ -69,7 +72,10 @@
 //! idle time already elapsed is kept, and the jump never extends the session (fail closed).
 //! Remote activity reported in the future is clamped to `now_ms`; a shared last activity in the
 //! future (written before the step) counts from `now_ms`. A wall clock stepping forwards looks
-//! exactly like sleep, and is treated as such.
+//! exactly like sleep, and is treated as such. So every `now_ms` must be the current time: an
+//! older timestamp (a request recorded before the machine existed, replayed later) reads as the
+//! clock stepping back and makes the deadlines earlier by that much — fail closed, but pass
+//! `max(recorded, last_activity_ms())` or the current time instead.
 //!
 //! # Several tabs
 //!
@@ -108,7 +114,9 @@ pub const SERVER_CHECK_WAIT_MS: u64 = 3_000;
 
 /// A server deadline must be later than the machine's own expiry by more than this to count as
 /// "the token was used elsewhere". Smaller differences are clock skew: the machine warns as
-/// planned. This also bounds how often a misbehaving server can make the machine re-check.
+/// planned. This also bounds how often a misbehaving server can make the machine re-check. The
+/// same tolerance applies above: a deadline beyond `now + timeout` by more than this is not
+/// trusted.
 pub const MIN_SERVER_EXTENSION_MS: u64 = 1_000;
 
 /// The idle policy a machine enforces. All durations are milliseconds.
@@ -295,18 +303,26 @@ impl IdleMachine {
     /// The answer to [`Action::CheckServerDeadline`]: the server's idle deadline for the token
     /// (ms since the epoch), or `None` when the request failed or the answer was unusable.
     ///
-    /// A deadline later than the machine's expiry by more than [`MIN_SERVER_EXTENSION_MS`]
-    /// means the token was used elsewhere: the last activity moves to `deadline − timeout`
-    /// (never beyond `now_ms`) and the machine extends instead of warning (a shown warning is
-    /// cleared). Otherwise it warns as planned. Accepted only while a check is pending or a
-    /// warning is shown (a late answer may still clear it); ignored otherwise.
+    /// A deadline later than the machine's expiry by more than [`MIN_SERVER_EXTENSION_MS`],
+    /// and not later than `now + timeout` by more than that, means the token was used
+    /// elsewhere: the last activity moves to `deadline − timeout` (never beyond `now_ms`) and
+    /// the machine extends instead of warning (a shown warning is cleared). Otherwise — no
+    /// answer, an earlier or equal deadline, or one no use up to now could explain (a server
+    /// with a longer timeout, a bogus far-future date) — it warns as planned. Accepted only
+    /// while a check is pending or a warning is shown (a late answer may still clear it);
+    /// ignored otherwise.
     pub fn handle_server_deadline(&mut self, deadline_ms: Option<u64>, now_ms: u64) {
         self.advance(now_ms);
         if matches!(self.phase, Phase::AwaitingServer { .. } | Phase::Warning) {
             if let (Some(deadline), Some(timeout), Some(expiry)) =
                 (deadline_ms, self.config.timeout_ms, self.expiry_ms())
             {
-                if deadline > expiry.saturating_add(MIN_SERVER_EXTENSION_MS) {
+                let later = deadline > expiry.saturating_add(MIN_SERVER_EXTENSION_MS);
+                let explainable = deadline
+                    <= now_ms
+                        .saturating_add(timeout)
+                        .saturating_add(MIN_SERVER_EXTENSION_MS);
+                if later && explainable {
                     self.set_last_activity(deadline.saturating_sub(timeout).min(now_ms), now_ms);
                 }
             }
