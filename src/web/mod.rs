@@ -8,9 +8,11 @@ mod http;
 mod listeners;
 mod logout;
 mod options;
+mod policy_api;
 mod resume;
 mod timer;
 mod tracker;
 
+pub use policy_api::{classify_request, resolve_timeout, validate_policy};
 pub use resume::{redirect_to_login, resume_after_login};
 pub use tracker::InactivityTracker;
