@@ -162,7 +162,7 @@ function durationControl({ id, label, target, errorKey }) {
     h("option", { value: "Minutes", text: "Minutes" }),
     h("option", { value: "Hours", text: "Hours" }),
   );
-  const stepper = h("div", { class: "stepper" }, input, h("div", { class: "arrows" }, inc, dec));
+  const stepper = h("div", { class: "stepper" }, dec, input, inc);
   const hint = h("p", { class: "hint", id: `${id}-hint` });
   const error = h("p", { class: "error-text", id: `${id}-error`, "data-error-key": errorKey });
   const el = h(
