@@ -8,6 +8,5 @@
 #![deny(missing_docs)]
 
 pub mod core;
-// The browser layer is enabled once the core modules it uses have landed.
-#[cfg(all(target_arch = "wasm32", inactivity_web))]
+#[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -76,7 +76,11 @@ impl Http {
             );
         }
         if let Some(body) = body {
-            set(&headers, "Content-Type", &JsValue::from_str("application/json"));
+            set(
+                &headers,
+                "Content-Type",
+                &JsValue::from_str("application/json"),
+            );
             set(&init, "body", &JsValue::from_str(body));
         }
         set(&init, "headers", &headers);

@@ -14,7 +14,11 @@ pub struct Listener {
 
 impl Listener {
     /// Adds `callback` for `kind` events on `target`.
-    pub fn new(target: &EventTarget, kind: &'static str, callback: impl FnMut(Event) + 'static) -> Self {
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        callback: impl FnMut(Event) + 'static,
+    ) -> Self {
         let callback = Closure::<dyn FnMut(Event)>::new(callback);
         // Adding a listener cannot fail for these targets; ignore the impossible error.
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());

@@ -49,7 +49,9 @@ fn outcome(reply: &Reply) -> StepOutcome {
 }
 
 fn string_field(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &JsValue::from_str(key)).ok()?.as_string()
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
 }
 
 /// Runs the whole logout sequence for `reason`, then navigates to the login page.

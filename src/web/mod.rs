@@ -12,7 +12,9 @@ mod policy_api;
 mod resume;
 mod timer;
 mod tracker;
+mod types;
 
 pub use policy_api::{classify_request, resolve_timeout, validate_policy};
 pub use resume::{redirect_to_login, resume_after_login};
 pub use tracker::InactivityTracker;
+pub use types::{Explanation, LedgerEntries, TrackerOptions};

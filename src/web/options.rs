@@ -180,7 +180,9 @@ pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
         let scheme = &trimmed[..colon];
         let is_scheme = !scheme.is_empty()
             && !scheme.contains(['/', '?', '#'])
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
         if is_scheme
             && !scheme.eq_ignore_ascii_case("http")
             && !scheme.eq_ignore_ascii_case("https")
@@ -214,11 +216,8 @@ fn parse_user(value: &JsValue) -> Result<User, JsError> {
 
 /// Parses a policy given as the platform's JSON (DESIGN §5 `Policy`).
 pub fn parse_policy(value: &JsValue, name: &str) -> Result<Policy, JsError> {
-    let tree: Value = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        JsError::Type(format!(
-            "option \"{name}\" is not a JSON-like object: {e}"
-        ))
-    })?;
+    let tree: Value = serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| JsError::Type(format!("option \"{name}\" is not a JSON-like object: {e}")))?;
     Policy::parse(&tree).map_err(|errors| {
         let list: Vec<String> = errors
             .iter()
@@ -243,7 +242,8 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
             describe(options)
         )));
     }
-    for key in Object::keys(options.unchecked_ref()).iter() {
+    let object: &Object = options.unchecked_ref();
+    for key in Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
         if !KNOWN.contains(&key.as_str()) {
             return Err(JsError::Type(format!(
@@ -262,7 +262,9 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
     let policy = field(options, "policy")?
         .map(|v| parse_policy(&v, "policy"))
         .transpose()?;
-    let user = field(options, "user")?.map(|v| parse_user(&v)).transpose()?;
+    let user = field(options, "user")?
+        .map(|v| parse_user(&v))
+        .transpose()?;
     let api_bases = field(options, "apiBases")?
         .map(|v| strings(&v, "apiBases"))
         .transpose()?

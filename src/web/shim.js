@@ -53,27 +53,28 @@ function patchXhr(g, state) {
   const Xhr = g.XMLHttpRequest;
   if (typeof Xhr !== "function") return null;
   const proto = Xhr.prototype;
-  const open = proto.open;
-  const send = proto.send;
+  const originalOpen = proto.open;
+  const originalSend = proto.send;
   const opened = new WeakMap();
+  // Named like the originals (so stack traces and `.name` look native); they must not shadow them.
   const openWrapper = function open(method, url) {
     if (state.active) {
       try {
         opened.set(this, [String(url), String(method)]);
       } catch (_) {}
     }
-    return Reflect.apply(open, this, arguments);
+    return Reflect.apply(originalOpen, this, arguments);
   };
   const sendWrapper = function send(body) {
     if (state.active) {
       const call = opened.get(this);
       if (call !== undefined) record(state, call[0], call[1]);
     }
-    return Reflect.apply(send, this, arguments);
+    return Reflect.apply(originalSend, this, arguments);
   };
   proto.open = openWrapper;
   proto.send = sendWrapper;
-  return { proto, open, send, openWrapper, sendWrapper };
+  return { proto, open: originalOpen, send: originalSend, openWrapper, sendWrapper };
 }
 
 /** Installs the interception once per realm; a second copy of the package reuses the first. */

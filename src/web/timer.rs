@@ -10,7 +10,6 @@ const MAX_DELAY_MS: u64 = i32::MAX as u64;
 #[derive(Default)]
 pub struct OneTimer {
     armed: Option<(u64, Timeout)>,
-    arms: u32,
 }
 
 impl OneTimer {
@@ -31,7 +30,6 @@ impl OneTimer {
         if let Some(at) = deadline_ms {
             let delay = at.saturating_sub(now_ms).min(MAX_DELAY_MS) as u32;
             self.armed = Some((at, Timeout::new(delay, on_fire)));
-            self.arms = self.arms.saturating_add(1);
         }
     }
 
@@ -48,10 +46,5 @@ impl OneTimer {
         if let Some((_, t)) = self.armed.take() {
             t.cancel();
         }
-    }
-
-    /// How many times the timer was armed (for tests and benchmarks).
-    pub fn arms(&self) -> u32 {
-        self.arms
     }
 }

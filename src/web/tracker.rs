@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,6 +22,7 @@ use super::listeners::Listener;
 use super::logout;
 use super::options::{self, Options, User};
 use super::timer::OneTimer;
+use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
 use crate::core::classify::{classify, Classification};
 use crate::core::idle::{Action, IdleConfig, IdleMachine};
 use crate::core::ledger::{Ledger, LedgerEntry, Outcome};
@@ -38,12 +39,15 @@ const SLEPT_TOLERANCE_MS: u64 = 5_000;
 const CACHE_LIMIT: usize = 1024;
 
 thread_local! {
-    static RUNNING: RefCell<Weak<RefCell<Inner>>> = RefCell::new(Weak::new());
+    static RUNNING: RefCell<Weak<RefCell<Inner>>> = const { RefCell::new(Weak::new()) };
 }
 
 pub(super) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
+
+/// Receives `(url, method, atMs)` from the shim for each request.
+type Sink = Closure<dyn FnMut(String, String, f64)>;
 
 /// What the tracker does after the state borrow is released.
 enum Effect {
@@ -64,7 +68,7 @@ pub(super) struct Inner {
     cache: HashMap<String, Classification>,
     timer: OneTimer,
     listeners: Vec<Listener>,
-    sink: Option<Closure<dyn FnMut(String, String, f64)>>,
+    sink: Option<Sink>,
     pub(super) http: Http,
     pub(super) user: Option<User>,
     stopped: bool,
@@ -130,16 +134,12 @@ impl Inner {
             Outcome::NotApi
         };
         if classification.activity {
-            self.machine.handle_activity(at_ms.max(self.machine.last_activity_ms()));
+            self.machine
+                .handle_activity(at_ms.max(self.machine.last_activity_ms()));
         }
-        let entry = LedgerEntry {
-            at_ms,
-            method,
-            url,
-            path: classification.path,
-            outcome,
-            excluded_by: classification.excluded_by,
-        };
+        let mut entry = LedgerEntry::new(at_ms, &method, &url, outcome);
+        entry.path = classification.path;
+        entry.excluded_by = classification.excluded_by;
         let effect = match (&self.options.on_activity, outcome) {
             (Some(_), Outcome::Counted) => Some(Effect::Activity(to_js(&entry))),
             _ => None,
@@ -163,15 +163,16 @@ impl Inner {
             self.timer.cancel();
         } else {
             let weak = self.weak.clone();
-            self.timer.arm_at(self.machine.poll_timeout(), now, move || {
-                if let Some(rc) = weak.upgrade() {
-                    if let Ok(mut inner) = rc.try_borrow_mut() {
-                        inner.timer.fired();
-                        inner.machine.handle_timeout(now_ms());
+            self.timer
+                .arm_at(self.machine.poll_timeout(), now, move || {
+                    if let Some(rc) = weak.upgrade() {
+                        if let Ok(mut inner) = rc.try_borrow_mut() {
+                            inner.timer.fired();
+                            inner.machine.handle_timeout(now_ms());
+                        }
+                        after_event(&rc);
                     }
-                    after_event(&rc);
-                }
-            });
+                });
         }
         effects
     }
@@ -219,7 +220,11 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
             let f = inner.options.on_warning.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
-            post_to_parent(&origins, "warning", Some(("remainingMs", JsValue::from_f64(ms as f64))));
+            post_to_parent(
+                &origins,
+                "warning",
+                Some(("remainingMs", JsValue::from_f64(ms as f64))),
+            );
             call(&f, &JsValue::from_f64(ms as f64));
         }
         Effect::WarningCleared => {
@@ -241,16 +246,17 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
                 if let Ok(mut inner) = rc.try_borrow_mut() {
                     let now = now_ms();
                     match reply {
-                        Reply::Response { status: 401, .. } => {
-                            inner.machine.handle_logout(LogoutReason::ServerRevoked, now)
-                        }
+                        Reply::Response { status: 401, .. } => inner
+                            .machine
+                            .handle_logout(LogoutReason::ServerRevoked, now),
                         Reply::Response { body, .. } => {
-                            let deadline = Reflect::get(&body, &JsValue::from_str("dateTokenIdles"))
-                                .ok()
-                                .and_then(|d| d.as_string())
-                                .map(|d| js_sys::Date::parse(&d))
-                                .filter(|ms| ms.is_finite() && *ms > 0.0)
-                                .map(|ms| ms as u64);
+                            let deadline =
+                                Reflect::get(&body, &JsValue::from_str("dateTokenIdles"))
+                                    .ok()
+                                    .and_then(|d| d.as_string())
+                                    .map(|d| js_sys::Date::parse(&d))
+                                    .filter(|ms| ms.is_finite() && *ms > 0.0)
+                                    .map(|ms| ms as u64);
                             inner.machine.handle_server_deadline(deadline, now);
                         }
                         Reply::Failed(_) => inner.machine.handle_server_deadline(None, now),
@@ -273,7 +279,11 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
             let f = inner.options.on_logout.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
-            post_to_parent(&origins, "logout", Some(("reason", JsValue::from_str(reason.as_str()))));
+            post_to_parent(
+                &origins,
+                "logout",
+                Some(("reason", JsValue::from_str(reason.as_str()))),
+            );
             call(&f, &JsValue::from_str(reason.as_str()));
             wasm_bindgen_futures::spawn_local(logout::run(rc.clone(), reason));
         }
@@ -285,8 +295,12 @@ fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsValue)>
     if origins.is_empty() {
         return;
     }
-    let Some(window) = web_sys::window() else { return };
-    let Ok(Some(parent)) = window.parent() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
     if parent == window {
         return;
     }
@@ -333,11 +347,19 @@ fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener>
 fn host_listener(window: &Window, weak: &Weak<RefCell<Inner>>) -> Listener {
     let weak = weak.clone();
     Listener::new(window, "message", move |event| {
-        let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+        let Some(event) = event.dyn_ref::<MessageEvent>() else {
+            return;
+        };
         let Some(rc) = weak.upgrade() else { return };
         let allowed = rc
             .try_borrow()
-            .map(|inner| inner.options.parent_origins.iter().any(|o| *o == event.origin()))
+            .map(|inner| {
+                inner
+                    .options
+                    .parent_origins
+                    .iter()
+                    .any(|o| *o == event.origin())
+            })
             .unwrap_or(false);
         if !allowed {
             return;
@@ -347,7 +369,9 @@ fn host_listener(window: &Window, weak: &Weak<RefCell<Inner>>) -> Listener {
             .and_then(|t| t.as_string());
         if kind.as_deref() == Some("inactivity-timeout:logout-request") {
             if let Ok(mut inner) = rc.try_borrow_mut() {
-                inner.machine.handle_logout(LogoutReason::HostRequest, now_ms());
+                inner
+                    .machine
+                    .handle_logout(LogoutReason::HostRequest, now_ms());
             }
             after_event(&rc);
         }
@@ -376,7 +400,10 @@ async fn fetch_missing(rc: Rc<RefCell<Inner>>) {
             }
         }
         (policy, user) => {
-            let why = [policy.err(), user.err()].into_iter().flatten().collect::<Vec<_>>();
+            let why = [policy.err(), user.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
             web_sys::console::warn_1(&JsValue::from_str(&format!(
                 "inactivity-timeout: could not load the settings ({}); the 15-minute fallback timeout applies",
                 why.join("; ")
@@ -406,7 +433,11 @@ async fn fetch_policy(http: &Http) -> Result<Policy, String> {
     let policy = Object::new();
     let _ = Reflect::set(&policy, &JsValue::from_str("idleTokenTimeout"), &timeout);
     let _ = Reflect::set(&policy, &JsValue::from_str("authSettings"), &settings);
-    let _ = Reflect::set(&policy, &JsValue::from_str("hipaa"), &JsValue::from_bool(hipaa));
+    let _ = Reflect::set(
+        &policy,
+        &JsValue::from_str("hipaa"),
+        &JsValue::from_bool(hipaa),
+    );
     options::parse_policy(&policy.into(), "policy").map_err(|e| match e {
         JsError::Type(m) | JsError::Range(m) => m,
     })
@@ -441,8 +472,8 @@ pub struct InactivityTracker {
 impl InactivityTracker {
     /// Starts tracking: counts the page's API calls as activity and logs the user out when idle.
     /// Throws a `TypeError`/`RangeError` naming the option to fix; nothing starts then.
-    pub fn start(options: JsValue) -> Result<InactivityTracker, JsValue> {
-        let options = options::parse(&options)?;
+    pub fn start(options: TrackerOptions) -> Result<InactivityTracker, JsValue> {
+        let options = options::parse(options.as_ref())?;
         if RUNNING.with(|r| r.borrow().upgrade().is_some_and(|t| !t.borrow().stopped)) {
             return Err(js_sys::Error::new(
                 "InactivityTracker.start: a tracker is already running on this page; call stop() on it first",
@@ -455,9 +486,8 @@ impl InactivityTracker {
             .document()
             .and_then(|d| d.base_uri().ok().flatten())
             .unwrap_or_else(|| window.location().href().unwrap_or_default());
-        let scope = ApiScope::new(&base, &options.api_bases).map_err(|e| {
-            JsError::Range(format!("option \"apiBases\": {e}"))
-        })?;
+        let scope = ApiScope::new(&base, &options.api_bases)
+            .map_err(|e| JsError::Range(format!("option \"apiBases\": {e}")))?;
         let now = now_ms();
         let resolution = match (&options.policy, &options.user) {
             (Some(policy), Some(user)) => Some(resolve(policy, &user.groups)),
@@ -495,19 +525,19 @@ impl InactivityTracker {
         });
         let weak = Rc::downgrade(&inner);
         let sink_weak = weak.clone();
-        let sink = Closure::<dyn FnMut(String, String, f64)>::new(
-            move |url: String, method: String, at: f64| {
-                let Some(rc) = sink_weak.upgrade() else { return };
-                let effect = match rc.try_borrow_mut() {
-                    Ok(mut inner) => inner.record(url, method, at.max(0.0) as u64),
-                    Err(_) => None,
-                };
-                if let Some(effect) = effect {
-                    run(&rc, effect);
-                }
-                after_event(&rc);
-            },
-        );
+        let sink = Sink::new(move |url: String, method: String, at: f64| {
+            let Some(rc) = sink_weak.upgrade() else {
+                return;
+            };
+            let effect = match rc.try_borrow_mut() {
+                Ok(mut inner) => inner.record(url, method, at.max(0.0) as u64),
+                Err(_) => None,
+            };
+            if let Some(effect) = effect {
+                run(&rc, effect);
+            }
+            after_event(&rc);
+        });
         install_interception();
         let queued = attach_sink(sink.as_ref().unchecked_ref());
         {
@@ -556,7 +586,7 @@ impl InactivityTracker {
     }
 
     /// Which rule set this user's timeout, and why: the resolution plus a `message` sentence.
-    pub fn explain(&self) -> JsValue {
+    pub fn explain(&self) -> Explanation {
         let inner = self.inner.borrow();
         match &inner.resolution {
             Some(resolution) => {
@@ -566,18 +596,28 @@ impl InactivityTracker {
                     &JsValue::from_str("message"),
                     &JsValue::from_str(&resolution.explain()),
                 );
-                value
+                value.unchecked_into()
             }
             None => {
                 let value = Object::new();
-                let _ = Reflect::set(&value, &JsValue::from_str("timeoutSeconds"), &JsValue::from_f64((FALLBACK_TIMEOUT_MS / 1000) as f64));
-                let _ = Reflect::set(&value, &JsValue::from_str("source"), &JsValue::from_str("fallback"));
+                let _ = Reflect::set(
+                    &value,
+                    &JsValue::from_str("timeoutSeconds"),
+                    &JsValue::from_f64((FALLBACK_TIMEOUT_MS / 1000) as f64),
+                );
+                let _ = Reflect::set(
+                    &value,
+                    &JsValue::from_str("source"),
+                    &JsValue::from_str("fallback"),
+                );
                 let _ = Reflect::set(
                     &value,
                     &JsValue::from_str("message"),
-                    &JsValue::from_str("The settings are not loaded yet; a 15-minute fallback timeout applies."),
+                    &JsValue::from_str(
+                        "The settings are not loaded yet; a 15-minute fallback timeout applies.",
+                    ),
                 );
-                value.into()
+                value.unchecked_into()
             }
         }
     }
@@ -585,15 +625,16 @@ impl InactivityTracker {
     /// The last requests seen, oldest first: time, method, URL, path, counted or excluded and by
     /// which entry.
     #[wasm_bindgen(js_name = activityLog)]
-    pub fn activity_log(&self) -> Array {
+    pub fn activity_log(&self) -> LedgerEntries {
         let inner = self.inner.borrow();
-        inner.ledger.entries().map(|e| to_js(e)).collect()
+        let entries: Array = inner.ledger.entries().map(to_js).collect();
+        entries.unchecked_into()
     }
 
     /// "Stay signed in": counts as activity now and makes an API call that also resets the
     /// server's idle deadline. Resolves to `true` when the server answered 2xx.
     #[wasm_bindgen(js_name = staySignedIn)]
-    pub fn stay_signed_in(&self) -> Promise {
+    pub fn stay_signed_in(&self) -> BoolPromise {
         let rc = self.inner.clone();
         {
             let mut inner = rc.borrow_mut();
@@ -607,11 +648,14 @@ impl InactivityTracker {
             let reply = http.call("GET", "/api/v2/tokens/me", None).await;
             if let Reply::Response { status: 401, .. } = reply {
                 if let Ok(mut inner) = rc.try_borrow_mut() {
-                    inner.machine.handle_logout(LogoutReason::ServerRevoked, now_ms());
+                    inner
+                        .machine
+                        .handle_logout(LogoutReason::ServerRevoked, now_ms());
                 }
                 after_event(&rc);
             }
             Ok(JsValue::from_bool(reply.ok()))
         })
+        .unchecked_into()
     }
 }
