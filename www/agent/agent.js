@@ -10,7 +10,8 @@ import { TOKEN_KEY, APP_STATE_PREFIX, loginUrl, otherOrigin } from "/agent/confi
 const store = tokenStore(TOKEN_KEY);
 const WARNING_SECONDS = 60;
 const BACKGROUND_EVERY_MS = 10_000;
-const LEDGER_SIZE = 400;
+const LEDGER_SIZE = 2000;
+const LEDGER_ROWS = 200;
 const $ = (id) => document.getElementById(id);
 
 let token = store.get();
@@ -331,24 +332,26 @@ function renderLedger() {
     h("span", { class: "badge badge-warning", text: `${excluded} excluded` }),
   );
   $("ledger-body").replaceChildren(
-    ...newest.map((e) => {
+    ...newest.slice(0, LEDGER_ROWS).map((e) => {
       const o = outcomeOf(e);
       return h(
         "tr",
         {},
         h("td", { class: "tabular", text: e.atMs ? timeOf(e.atMs) : "–" }),
         h("td", { text: e.method ?? "" }),
-        h("td", {}, h("code", { text: e.path ?? e.url ?? "" })),
         h(
           "td",
           {},
-          h("span", { class: `badge ${o.cls}`, text: o.label }),
-          e.excludedBy ? h("div", { class: "excluded-by" }, "by ", h("code", { text: e.excludedBy })) : null,
+          h("code", { text: e.path ?? e.url ?? "" }),
+          e.excludedBy ? h("div", { class: "excluded-by" }, "excluded by the entry ", h("code", { text: e.excludedBy })) : null,
         ),
+        h("td", {}, h("span", { class: `badge ${o.cls}`, text: o.label })),
       );
     }),
   );
   const apiCalls = newest.filter((e) => outcomeOf(e).label !== "Not an API call");
+  const lastCounted = newest.find((e) => outcomeOf(e).label === "Counted");
+  $("last-activity").textContent = lastCounted ? `${lastCounted.method} ${lastCounted.path ?? lastCounted.url} at ${timeOf(lastCounted.atMs)}` : "None yet";
   $("recent").replaceChildren(
     ...apiCalls.slice(0, 6).map((e) => {
       const o = outcomeOf(e);
@@ -380,8 +383,13 @@ function renderExplain() {
     none: "No rule applies",
     fallback: "Fallback (settings not loaded)",
   };
-  $("timeout-source").textContent = (sources[x.source] ?? x.source ?? "–") + (x.hipaaCapped ? " · HIPAA cap" : "");
-  $("timeout-why").textContent = x.message ?? "";
+  const group = (me?.groups ?? []).find((g) => g.id === x.groupId);
+  $("timeout-source").textContent =
+    (sources[x.source] ?? x.source ?? "–") + (group ? ` · ${group.name}` : "") + (x.hipaaCapped ? " · HIPAA cap" : "");
+  // the package names groups by id; the app knows their names
+  let why = String(x.message ?? "");
+  for (const g of me?.groups ?? []) why = why.split(g.id).join(`"${g.name}"`);
+  $("timeout-why").textContent = why;
   timeoutMs = x.timeoutSeconds == null ? null : x.timeoutSeconds * 1000;
 }
 
@@ -595,6 +603,18 @@ async function boot() {
     staySignedIn();
   });
   window.addEventListener("hashchange", () => showRoute({ focus: true }));
+  window.addEventListener("popstate", () => showRoute({ focus: true }));
+  // The tabs navigate inside the page (history.pushState), so the tracker and its ledger carry
+  // on; the address still shows the route, query and hash, for the return after a re-login.
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest("a[data-route]");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    const url = new URL(a.href);
+    if (url.origin !== location.origin || url.pathname !== location.pathname) return;
+    e.preventDefault();
+    if (url.href !== location.href) history.pushState(null, "", url.pathname + url.search + url.hash);
+    showRoute({ focus: true });
+  });
   showRoute();
   tick();
   tickTimer = setInterval(tick, 1000);
