@@ -8,9 +8,10 @@ extern "C" {
     /// Installs the fetch/XHR interception (idempotent; the snippet already ran it on import).
     #[wasm_bindgen(js_name = install)]
     pub fn install_interception() -> JsValue;
-    /// Routes recorded calls to `sink(url, method, atMs)`; returns the calls queued before.
+    /// Routes recorded calls to `sink(url, method, atMs)` and 401 answers to
+    /// `status_sink(url, status)`; returns the calls queued before.
     #[wasm_bindgen(js_name = attach)]
-    pub fn attach_sink(sink: &Function) -> Array;
+    pub fn attach_sink(sink: &Function, status_sink: &Function) -> Array;
     /// Restores the originals, or becomes a pass-through when someone wrapped over them.
     #[wasm_bindgen(js_name = uninstall)]
     pub fn uninstall_interception();

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use super::error::{describe, JsError};
 use crate::core::classify::classify;
 use crate::core::json::{Value, MAX_DEPTH};
-use crate::core::policy::{resolve, validate, ErrorKind, Policy, PolicyError, Resolution};
+use crate::core::policy::{resolve, validate, ErrorKind, Policy, PolicyError, Source};
 use crate::core::url::ApiScope;
 
 /// The most values (of any kind, nested included) read from one JS value.
@@ -191,12 +191,16 @@ struct ValidationOut {
     errors: Vec<ErrorOut>,
 }
 
-/// `resolveTimeout`'s result: the resolution and its explanation.
+/// `resolveTimeout`'s result: the resolution and its explanation. (Fields listed rather than
+/// `#[serde(flatten)]`, which costs kilobytes of wasm.)
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResolutionOut<'a> {
-    #[serde(flatten)]
-    resolution: &'a Resolution,
+    timeout_seconds: Option<u32>,
+    source: Source,
+    bundle_priority: Option<u32>,
+    group_id: Option<&'a str>,
+    hipaa_capped: bool,
     explanation: String,
 }
 
@@ -318,8 +322,12 @@ pub fn resolve_timeout(
     let groups = string_array(&group_ids, "resolveTimeout: groupIds", MAX_GROUP_IDS)?;
     let resolution = resolve(&policy, &groups);
     let out = ResolutionOut {
+        timeout_seconds: resolution.timeout_seconds,
+        source: resolution.source,
+        bundle_priority: resolution.bundle_priority,
+        group_id: resolution.group_id.as_deref(),
+        hipaa_capped: resolution.hipaa_capped,
         explanation: resolution.explain(),
-        resolution: &resolution,
     };
     Ok(to_js(&out)?)
 }

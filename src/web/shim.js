@@ -77,24 +77,53 @@ function patchXhr(g, state) {
   return { proto, open: originalOpen, send: originalSend, openWrapper, sendWrapper };
 }
 
+// 401 answers to the app's requests, seen without touching its promises or XHR objects: resource
+// timing entries carry `responseStatus` (Chromium 109+). Where that is missing, the tracker still
+// sees revocation through its own server-deadline checks.
+function observeStatuses(state) {
+  if (typeof PerformanceObserver !== "function") return null;
+  try {
+    const observer = new PerformanceObserver((list) => {
+      if (state.statusSink === null) return;
+      for (const entry of list.getEntries()) {
+        const kind = entry.initiatorType;
+        if ((kind === "fetch" || kind === "xmlhttprequest") && entry.responseStatus === 401) {
+          try {
+            state.statusSink(entry.name, 401);
+          } catch (_) {}
+        }
+      }
+    });
+    observer.observe({ type: "resource" });
+    return observer;
+  } catch (_) {
+    return null;
+  }
+}
+
 /** Installs the interception once per realm; a second copy of the package reuses the first. */
 export function install() {
   const g = globalThis;
   let state = g[KEY];
   if (state === undefined) {
-    state = { sink: null, queue: [], active: true, fetch: null, xhr: null };
+    state = { sink: null, statusSink: null, queue: [], active: true, fetch: null, xhr: null, observer: null };
     Object.defineProperty(g, KEY, { value: state, configurable: true });
   }
   if (state.fetch === null) state.fetch = patchFetch(g, state);
   if (state.xhr === null) state.xhr = patchXhr(g, state);
+  if (state.observer === null) state.observer = observeStatuses(state);
   state.active = true;
   return state;
 }
 
-/** Where recorded calls go: `sink(url, method, atMs)`, or null to queue them. Returns what was queued. */
-export function attach(sink) {
+/**
+ * Where recorded calls go: `sink(url, method, atMs)`; `statusSink(url, status)` hears 401s.
+ * Returns the calls queued before.
+ */
+export function attach(sink, statusSink) {
   const state = install();
   state.sink = sink;
+  state.statusSink = statusSink;
   const queued = state.queue;
   state.queue = [];
   return queued;
@@ -106,8 +135,13 @@ export function uninstall() {
   const state = g[KEY];
   if (state === undefined) return;
   state.sink = null;
+  state.statusSink = null;
   state.queue = [];
   state.active = false;
+  if (state.observer !== null) {
+    state.observer.disconnect();
+    state.observer = null;
+  }
   const f = state.fetch;
   if (f !== null && g.fetch === f.wrapper) {
     g.fetch = f.original;

@@ -48,6 +48,8 @@ pub(super) fn now_ms() -> u64 {
 
 /// Receives `(url, method, atMs)` from the shim for each request.
 type Sink = Closure<dyn FnMut(String, String, f64)>;
+/// Receives `(url, status)` from the shim for each 401 answer to an app request.
+type StatusSink = Closure<dyn FnMut(String, u16)>;
 
 /// What the tracker does after the state borrow is released.
 enum Effect {
@@ -69,6 +71,8 @@ pub(super) struct Inner {
     timer: OneTimer,
     listeners: Vec<Listener>,
     sink: Option<Sink>,
+    status_sink: Option<StatusSink>,
+    verifying_token: bool,
     pub(super) http: Http,
     pub(super) user: Option<User>,
     stopped: bool,
@@ -319,6 +323,40 @@ fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsValue)>
     }
 }
 
+/// An API call of the app got a 401. That alone does not prove the token is dead (an app may
+/// call an API without a token): confirm with the server before logging out (`server-revoked`).
+fn on_unauthorized(rc: &Rc<RefCell<Inner>>, url: &str) {
+    let http = {
+        let Ok(mut inner) = rc.try_borrow_mut() else {
+            return;
+        };
+        if inner.stopped || inner.logging_out || inner.verifying_token {
+            return;
+        }
+        if inner.scope.api_path(url).is_none() {
+            return;
+        }
+        inner.verifying_token = true;
+        inner.http.clone()
+    };
+    let weak = Rc::downgrade(rc);
+    wasm_bindgen_futures::spawn_local(async move {
+        let reply = http
+            .call("GET", "/api/v2/tokens/me?preserveIdleTTL=true", None)
+            .await;
+        let Some(rc) = weak.upgrade() else { return };
+        if let Ok(mut inner) = rc.try_borrow_mut() {
+            inner.verifying_token = false;
+            if matches!(reply, Reply::Response { status: 401, .. }) {
+                inner
+                    .machine
+                    .handle_logout(LogoutReason::ServerRevoked, now_ms());
+            }
+        }
+        after_event(&rc);
+    });
+}
+
 fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener> {
     let on_wake = |weak: Weak<RefCell<Inner>>| {
         move |_| {
@@ -516,6 +554,8 @@ impl InactivityTracker {
                 timer: OneTimer::default(),
                 listeners: Vec::new(),
                 sink: None,
+                status_sink: None,
+                verifying_token: false,
                 http,
                 user,
                 stopped: false,
@@ -538,8 +578,17 @@ impl InactivityTracker {
             }
             after_event(&rc);
         });
+        let status_weak = weak.clone();
+        let status_sink = StatusSink::new(move |url: String, _status: u16| {
+            if let Some(rc) = status_weak.upgrade() {
+                on_unauthorized(&rc, &url);
+            }
+        });
         install_interception();
-        let queued = attach_sink(sink.as_ref().unchecked_ref());
+        let queued = attach_sink(
+            sink.as_ref().unchecked_ref(),
+            status_sink.as_ref().unchecked_ref(),
+        );
         {
             let mut state = inner.borrow_mut();
             state.listeners = wake_listeners(&window, &weak);
@@ -547,6 +596,7 @@ impl InactivityTracker {
                 state.listeners.push(host_listener(&window, &weak));
             }
             state.sink = Some(sink);
+            state.status_sink = Some(status_sink);
             for call in queued.iter() {
                 let call = Array::from(&call);
                 let url = call.get(0).as_string().unwrap_or_default();
@@ -576,6 +626,7 @@ impl InactivityTracker {
         inner.listeners.clear();
         uninstall_interception();
         inner.sink = None;
+        inner.status_sink = None;
     }
 
     /// Milliseconds until the idle logout, or `null` when no timeout applies to this user.

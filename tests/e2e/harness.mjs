@@ -71,6 +71,10 @@ export async function startServer({ dataDir, keepData = false } = {}) {
     /** The API requests the server received: [{ method, path, user, status, counted }]. */
     log: () => control("/__test/log"),
     reset: () => control("/__test/reset", {}),
+    clearLog: async () => {
+      const res = await fetch(url + "/__test/log", { method: "DELETE" });
+      if (!res.ok) throw new Error(`clear log: ${res.status}`);
+    },
     /** An API call as a user would make it, from node. */
     api: async (token, method, path, body) => {
       const res = await fetch(url + path, {
@@ -133,4 +137,27 @@ export async function tokenFor(server, username, password = username) {
   const body = await token.json();
   if (!body.access_token) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
   return body.access_token;
+}
+
+/** Moves browser (Playwright clock) and server time together, a minute at a time, as a real clock would. */
+export async function advanceTogether(page, server, ms, stepMs = 60_000) {
+  for (let left = ms; left > 0; left -= stepMs) {
+    const step = Math.min(stepMs, left);
+    await page.clock.runFor(step);
+    await server.advanceClock(step);
+  }
+}
+
+/** A new page with Playwright's clock installed, signed in as `username` on `path` of the minimal client. */
+export async function openMinimal(browser, server, { path = "/minimal/", username = "agent" } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install();
+  const url = server.url + path;
+  await page.goto(url);
+  await signIn(page, username);
+  await page.waitForURL(url);
+  await page.locator("body[data-ready=true]").waitFor();
+  const token = await page.evaluate(() => sessionStorage.getItem("minimal.token"));
+  return { context, page, token, url };
 }

@@ -3,7 +3,7 @@
 // page; after signing in it is back on the exact page it left, query and hash included.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn } from "./harness.mjs";
+import { startServer, launchBrowser, signIn, advanceTogether } from "./harness.mjs";
 
 const MINUTE = 60_000;
 let server;
@@ -18,14 +18,7 @@ after(async () => {
   await server?.stop();
 });
 
-/** Moves browser and server time together, a minute at a time (as a real clock would). */
-async function advance(page, ms) {
-  for (let left = ms; left > 0; left -= MINUTE) {
-    const step = Math.min(MINUTE, left);
-    await page.clock.runFor(step);
-    await server.advanceClock(step);
-  }
-}
+const advance = (page, ms) => advanceTogether(page, server, ms);
 
 test("counted calls keep the user in, excluded ones do not; logout, sign in, back to the same page", async () => {
   const context = await browser.newContext();

@@ -1,0 +1,169 @@
+// The tracker, end to end (issue 5): warning and Stay signed in, the server-deadline extension,
+// the logout sequence in order and under every failure of its calls, server-revoked, slept, and
+// fetching the settings itself. Real server, real Chromium, Playwright's clock.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, signIn, advanceTogether, openMinimal } from "./harness.mjs";
+
+const MINUTE = 60_000;
+const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+beforeEach(async () => {
+  await server.reset();
+});
+
+/** Polls the server's request log until `predicate` matches an entry (the network is real time). */
+async function waitForLog(predicate, what) {
+  for (let i = 0; i < 200; i++) {
+    const log = await server.log();
+    const hit = log.find(predicate);
+    if (hit) return hit;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  throw new Error(`the server never received ${what}: ${JSON.stringify(await server.log())}`);
+}
+
+const remaining = (page) => page.evaluate(() => window.tracker.remainingMs());
+const warning = (page) => page.getByRole("alert").filter({ hasText: /signed out soon/i });
+
+async function expectLoggedOut(page, reason) {
+  await page.waitForURL(/\/oauth\/authorize/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("minimal.lastLogout")), reason);
+}
+
+test("the warning comes a minute before; Stay signed in resets the client and the server", async () => {
+  const { context, page } = await openMinimal(browser, server);
+  await advanceTogether(page, server, 9 * MINUTE + 1_000, 30_000);
+  await warning(page).waitFor();
+  const left = await remaining(page);
+  assert.ok(left <= 60_000 && left > 50_000, `${left}`);
+
+  await server.clearLog();
+  await page.getByRole("button", { name: /stay signed in/i }).click();
+  await warning(page).waitFor({ state: "hidden" });
+  assert.ok((await remaining(page)) > 9.9 * MINUTE);
+  const stay = await waitForLog(
+    (r) => r.method === "GET" && r.path === "/api/v2/tokens/me" && !r.query,
+    "the Stay signed in call",
+  );
+  assert.ok(stay.counted, "Stay signed in made a counted call, which resets the server's deadline");
+  await context.close();
+});
+
+test("a later server deadline (the token was used elsewhere) extends instead of warning", async () => {
+  const { context, page, token } = await openMinimal(browser, server);
+  await advanceTogether(page, server, 5 * MINUTE);
+  // Another client uses the same token: the server's deadline moves to +15 min.
+  assert.equal((await server.api(token, "GET", "/api/v2/routing/queues")).status, 200);
+  await advanceTogether(page, server, 4 * MINUTE + 10_000, 10_000);
+  assert.equal(await warning(page).isVisible(), false, "no warning");
+  const left = await remaining(page);
+  assert.ok(left > 5 * MINUTE && left <= 6 * MINUTE, `extended to the server's deadline: ${left}`);
+  await context.close();
+});
+
+test("the logout sequence: Off Queue, Offline, revoke, in this order; back after sign-in", async () => {
+  const { context, page, token } = await openMinimal(browser, server);
+  const path = `/api/v2/users/${AGENT_ID}/routingstatus`;
+  assert.equal((await server.api(token, "PUT", path, { status: "IDLE" })).status, 200);
+  await server.clearLog();
+  await advanceTogether(page, server, 10 * MINUTE + 5_000, 30_000);
+  await expectLoggedOut(page, "idle");
+  const calls = (await server.log()).map((r) => `${r.method} ${r.path}`);
+  const order = [
+    `GET ${path}`,
+    `PUT ${path}`,
+    "GET /api/v2/presencedefinitions",
+    `PATCH /api/v2/users/${AGENT_ID}/presences/purecloud`,
+    "DELETE /api/v2/tokens/me",
+  ];
+  const positions = order.map((c) => calls.indexOf(c));
+  assert.ok(positions.every((p) => p >= 0), `all calls made: ${calls.join(", ")}`);
+  assert.deepEqual([...positions].sort((a, b) => a - b), positions, `in order: ${calls.join(", ")}`);
+  assert.equal((await server.api(token, "GET", "/api/v2/routing/queues")).status, 401, "token revoked");
+
+  await signIn(page, "agent");
+  await page.locator("body[data-ready=true]").waitFor();
+  await page.getByText("You were signed out last time: idle.").waitFor();
+  const fresh = await page.evaluate(() => sessionStorage.getItem("minimal.token"));
+  const status = await server.api(fresh, "GET", path);
+  assert.equal(status.body.status, "OFF_QUEUE");
+  await context.close();
+});
+
+for (const [name, fault] of [
+  ["answer 500", (route) => route.fulfill({ status: 500, body: "{}" })],
+  ["answer 401", (route) => route.fulfill({ status: 401, body: "{}" })],
+  ["fail at the network", (route) => route.abort("internetdisconnected")],
+  ["hang", () => {}],
+]) {
+  test(`the logout still happens when its calls ${name}`, async () => {
+    const { context, page } = await openMinimal(browser, server);
+    await page.route("**/api/v2/**", fault);
+    // Past expiry, then past every call's bound (5 s each).
+    await advanceTogether(page, server, 10 * MINUTE + 60_000, 10_000);
+    await expectLoggedOut(page, "idle");
+    await context.close();
+  });
+}
+
+test("a revoked token seen on an app request logs out with reason server-revoked", async () => {
+  const { context, page, token } = await openMinimal(browser, server);
+  assert.equal((await server.api(token, "DELETE", "/api/v2/tokens/me")).status, 204);
+  await page.getByRole("button", { name: /load queues/i }).click();
+  await expectLoggedOut(page, "server-revoked");
+  await context.close();
+});
+
+test("an app call answered 401 while the token is alive does not log out", async () => {
+  const { context, page } = await openMinimal(browser, server);
+  await server.clearLog();
+  const status = await page.evaluate(() => fetch("/api/v2/routing/queues").then((r) => r.status));
+  assert.equal(status, 401, "a call without the token");
+  // The tracker asks the server whether the token is alive; it is, so nothing happens.
+  await waitForLog((r) => r.path === "/api/v2/tokens/me" && r.status === 200, "the token check");
+  await page.evaluate(() => fetch("/api/v2/organizations/me").then((r) => r.status));
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("minimal.lastLogout")), null);
+  assert.ok(page.url().includes("/minimal/"), "still signed in");
+  assert.ok((await remaining(page)) > 9 * MINUTE);
+  await context.close();
+});
+
+test("a deadline that passed while the page could not run: reason slept, no warning", async () => {
+  const { context, page } = await openMinimal(browser, server);
+  let warned = false;
+  await page.exposeFunction("sawWarning", () => (warned = true));
+  await page.evaluate(() => {
+    new MutationObserver(() => {
+      if (!document.getElementById("warning").hidden) window.sawWarning();
+    }).observe(document.getElementById("warning"), { attributes: true });
+  });
+  await page.clock.fastForward(25 * MINUTE);
+  await expectLoggedOut(page, "slept");
+  assert.equal(warned, false, "no warning it could no longer honour");
+  await context.close();
+});
+
+test("without policy and user, the tracker fetches them itself; its own calls never count", async () => {
+  const { context, page } = await openMinimal(browser, server, { path: "/minimal/?auto" });
+  await page.waitForFunction(() => window.tracker.explain().source !== "fallback");
+  const explain = await page.evaluate(() => window.tracker.explain());
+  assert.equal(explain.source, "organization");
+  assert.equal(explain.timeoutSeconds, 600);
+  const log = await page.evaluate(() => window.tracker.activityLog());
+  const timeoutCalls = log.filter((e) => e.path === "api/v2/tokens/timeout");
+  assert.equal(timeoutCalls.length, 1, "only the page's own call, not the tracker's");
+  const asked = (await server.log()).filter((r) => r.path === "/api/v2/tokens/timeout");
+  assert.equal(asked.length, 2, "the page and the tracker both asked the server");
+  await context.close();
+});
