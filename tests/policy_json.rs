@@ -108,3 +108,29 @@ fn serializes_back() {
     let v: Value = serde_json::from_str("[1800, 1800.0]").unwrap();
     assert_eq!(serde_json::to_string(&v).unwrap(), "[1800,1800]");
 }
+
+#[test]
+fn numbers_for_messages() {
+    use inactivity_timeout::core::json::format_number;
+    #[track_caller]
+    fn check(n: f64, want: &str) {
+        assert_eq!(format_number(n), want, "{n:?}");
+    }
+    check(0.0, "0");
+    check(-0.0, "0");
+    check(1800.0, "1800");
+    check(-3.0, "-3");
+    check(1800.5, "1800.5");
+    check(299.999, "299.999");
+    check(1800.3, "1800.3");
+    check(-0.25, "-0.25");
+    check(0.1234567, "0.123457");
+    check(300.0000000001, "300.000000…");
+    check(299.9999999999, "300.000000…");
+    check(999_999_999_999_999.0, "999999999999999");
+    check(1e15, "1e15 or more");
+    check(-1e300, "-1e15 or less");
+    check(f64::NAN, "NaN");
+    check(f64::INFINITY, "Infinity");
+    check(f64::NEG_INFINITY, "-Infinity");
+}

@@ -162,7 +162,7 @@ fn validate_reports_wrong_types_with_paths() {
     check_validate(
         js("{ idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: Infinity } }"),
         &[("idleTokenTimeout.idleTokenTimeoutSeconds", "not-an-integer")],
-        "got inf",
+        "got Infinity",
     );
     check_validate(
         js("{ idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 1800n } }"),

@@ -148,6 +148,50 @@ impl Value {
     }
 }
 
+/// A number for messages, as an admin would write it: `1800`, `-3`, `1800.5` (at most 6
+/// decimals), `NaN`, `Infinity`; magnitudes from 10^15 up as `1e15 or more`.
+///
+/// Written by hand because Rust's float formatting (Grisu/Dragon) would add tens of kilobytes
+/// to the browser bundle.
+pub fn format_number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".to_owned();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let abs = n.abs();
+    if abs == f64::INFINITY {
+        return format!("{sign}Infinity");
+    }
+    if abs >= 1e15 {
+        return if n > 0.0 {
+            "1e15 or more"
+        } else {
+            "-1e15 or less"
+        }
+        .to_owned();
+    }
+    let mut int = abs as u64; // truncates; below 1e15, so exact
+    let fraction = abs - int as f64;
+    if fraction == 0.0 {
+        return if int == 0 {
+            "0".to_owned()
+        } else {
+            format!("{sign}{int}")
+        };
+    }
+    let mut micros = (fraction * 1e6 + 0.5) as u64;
+    if micros >= 1_000_000 {
+        int += 1;
+        micros = 0;
+    }
+    if micros == 0 {
+        // Not whole, but within a millionth of a whole number.
+        return format!("{sign}{int}.000000…");
+    }
+    let digits = format!("{micros:06}");
+    format!("{sign}{int}.{}", digits.trim_end_matches('0'))
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
         Value::String(s.to_owned())
@@ -337,7 +381,7 @@ impl Visitor<'_> for KeyVisitor {
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(format_number(v))
     }
 }
 

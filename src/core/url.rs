@@ -27,6 +27,8 @@
 
 use std::fmt;
 
+use crate::core::policy::quote_input;
+
 /// A `http:` or `https:` scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scheme {
@@ -123,8 +125,8 @@ impl UrlError {
 impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.role {
-            UrlRole::Base => write!(f, "the base URL {:?} ", self.input)?,
-            UrlRole::ApiBase(i) => write!(f, "API base [{i}] {:?} ", self.input)?,
+            UrlRole::Base => write!(f, "the base URL {} ", quote_input(&self.input))?,
+            UrlRole::ApiBase(i) => write!(f, "API base [{i}] {} ", quote_input(&self.input))?,
         }
         f.write_str(match self.kind {
             UrlErrorKind::Empty => "is empty: give an http: or https: URL",

@@ -1,14 +1,8 @@
 //! Small formatting helpers for messages: numbers, durations, quoted user input.
 
-/// A number as an admin would write it: `1800`, `1800.5`, `-3`; huge values in exponent form.
+/// A number as an admin would write it (see [`crate::core::json::format_number`]).
 pub(crate) fn number(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else if n.is_finite() && (n.abs() >= 1e15 || (n != 0.0 && n.abs() < 1e-6)) {
-        format!("{n:e}")
-    } else {
-        format!("{n}")
-    }
+    crate::core::json::format_number(n)
 }
 
 /// A duration in words: `"5 minutes"`, `"8 hours"`, `"1 hour 30 minutes"`, `"15 minutes 1 second"`.
