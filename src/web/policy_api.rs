@@ -246,7 +246,8 @@ pub fn validate_policy(
 /// or has a field of the wrong type or a missing one, else a `RangeError`; the message lists the
 /// first errors with their paths.
 pub(crate) fn parse_policy(policy: &JsValue, function: &str) -> Result<Policy, JsError> {
-    let tree = read_value(policy).map_err(|e| JsError::Type(format!("{function}: {e}")))?;
+    let tree =
+        read_value(policy).map_err(|e| JsError::Type(format!("{function}: {}", e.with_path())))?;
     Policy::parse(&tree).map_err(|errors| {
         let typed = errors.first().is_some_and(|e| {
             matches!(
@@ -257,7 +258,7 @@ pub(crate) fn parse_policy(policy: &JsValue, function: &str) -> Result<Policy, J
         let listed: Vec<String> = errors
             .iter()
             .take(ERRORS_IN_MESSAGE)
-            .map(ToString::to_string)
+            .map(PolicyError::with_path)
             .collect();
         let more = errors.len().saturating_sub(ERRORS_IN_MESSAGE);
         let tail = if more > 0 {

@@ -141,7 +141,9 @@ impl Inner {
             self.machine
                 .handle_activity(at_ms.max(self.machine.last_activity_ms()));
         }
-        let mut entry = LedgerEntry::new(at_ms, &method, &url, outcome);
+        // The ledger keeps no query or fragment: apps put tokens and personal data there.
+        let shown = url.split(['?', '#']).next().unwrap_or_default();
+        let mut entry = LedgerEntry::new(at_ms, &method, shown, outcome);
         entry.path = classification.path;
         entry.excluded_by = classification.excluded_by;
         let effect = match (&self.options.on_activity, outcome) {

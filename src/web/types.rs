@@ -82,6 +82,7 @@ export type LogoutReason = "idle" | "slept" | "server-revoked" | "other-tab" | "
 export interface LedgerEntry {
   atMs: number;
   method: string;
+  /** The URL as the app gave it, without query or fragment (they often carry tokens). */
   url: string;
   /** The normalized API path; `null` when not an API call. */
   path: string | null;
