@@ -584,8 +584,10 @@ fn huge_inputs_are_fine() {
 fn messages_tell_what_to_change() {
     fn check(policy: J, expected: &str) {
         let errors = validate(&value(policy));
-        let got: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let got: Vec<String> = errors.iter().map(|e| e.with_path()).collect();
         assert_eq!(got, [expected]);
+        // Display is the message alone.
+        assert_eq!(errors[0].to_string(), errors[0].message());
     }
     check(
         org(json!(299)),
@@ -636,5 +638,5 @@ fn messages_tell_what_to_change() {
     let errors = validate(&value(
         json!({ "idleTokenTimeout": { "inactivityTimeoutUnit": "x".repeat(1_000_000) } }),
     ));
-    assert!(errors[0].to_string().len() < 200, "{}", errors[0]);
+    assert!(errors[0].with_path().len() < 200, "{}", errors[0]);
 }

@@ -13,8 +13,9 @@ use super::{
 
 /// One problem with a policy: where it is and what is wrong.
 ///
-/// `Display` gives `"<path>: <message>"`; [`PolicyError::message`] gives the message alone, for
-/// UIs that show it next to the field.
+/// `Display` gives the message alone (a sentence that tells the admin what to change, e.g.
+/// `must be between 5 minutes (300 s) and 8 hours (28800 s); got 299 s`);
+/// [`PolicyError::with_path`] prefixes the path, for logs and exceptions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyError {
     /// The JSON path of the offending value, e.g.
@@ -261,15 +262,22 @@ impl PolicyError {
     pub fn message(&self) -> String {
         self.kind.to_string()
     }
+
+    /// `"<path>: <message>"`, or `"the policy <message>"` for the policy itself (path `""`).
+    pub fn with_path(&self) -> String {
+        if self.path.is_empty() {
+            format!("the policy {}", self.kind)
+        } else {
+            format!("{}: {}", self.path, self.kind)
+        }
+    }
 }
 
 impl fmt::Display for PolicyError {
+    /// The message alone, as [`PolicyError::message`]: UIs show it next to the field at
+    /// [`PolicyError::path`]; [`PolicyError::with_path`] puts the two together.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "the policy {}", self.kind)
-        } else {
-            write!(f, "{}: {}", self.path, self.kind)
-        }
+        self.kind.fmt(f)
     }
 }
 
