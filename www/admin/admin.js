@@ -341,8 +341,20 @@ function renderBundles({ focusId } = {}) {
         h(
           "div",
           { class: "bundle-actions" },
-          h("button", { type: "button", class: "btn btn-sm", id: `${id}-up`, disabled: i === 0, text: "↑ Move up", "aria-label": `Move bundle ${num} up`, onclick: () => moveBundle(i, i - 1, `${id}-up`) }),
-          h("button", { type: "button", class: "btn btn-sm", id: `${id}-down`, disabled: i === n - 1, text: "↓ Move down", "aria-label": `Move bundle ${num} down`, onclick: () => moveBundle(i, i + 1, `${id}-down`) }),
+          h(
+            "button",
+            { type: "button", class: "btn btn-sm", id: `${id}-up`, disabled: i === 0, onclick: () => moveBundle(i, i - 1, `${id}-up`) },
+            h("span", { "aria-hidden": "true", text: "↑" }),
+            "Move up",
+            h("span", { class: "visually-hidden", text: ` bundle ${num}` }),
+          ),
+          h(
+            "button",
+            { type: "button", class: "btn btn-sm", id: `${id}-down`, disabled: i === n - 1, onclick: () => moveBundle(i, i + 1, `${id}-down`) },
+            h("span", { "aria-hidden": "true", text: "↓" }),
+            "Move down",
+            h("span", { class: "visually-hidden", text: ` bundle ${num}` }),
+          ),
           h("button", { type: "button", class: "btn btn-sm btn-danger", id: `${id}-remove`, text: "Remove bundle", "aria-label": `Remove bundle ${num}`, onclick: () => removeBundle(i) }),
         ),
       ),
@@ -807,6 +819,7 @@ function addCustom() {
   const entry = input.value.trim();
   const err = $("custom-api-error");
   if (!entry) {
+    closeList();
     err.textContent = "Type an API path or choose one from the list.";
     input.setAttribute("aria-invalid", "true");
     input.focus();
@@ -824,6 +837,7 @@ function addCustom() {
     problems = [`${entry} is already excluded.`];
   }
   if (problems.length) {
+    closeList();
     err.textContent = problems.join(" ");
     input.setAttribute("aria-invalid", "true");
     input.focus();
@@ -831,6 +845,7 @@ function addCustom() {
   }
   err.textContent = "";
   input.setAttribute("aria-invalid", "false");
+  closeList();
   model.exclusions.push(entry);
   input.value = "";
   closeList();
@@ -886,7 +901,11 @@ function wireCombobox() {
         break;
     }
   });
-  input.addEventListener("blur", () => closeList());
+  // Leaving the field closes the list, except towards Add: closing first could shorten the page
+  // under the pointer (the list may reach past its end) and lose the click; addCustom closes it.
+  input.addEventListener("blur", (e) => {
+    if (e.relatedTarget?.id !== "custom-add") closeList();
+  });
   $("custom-add").addEventListener("click", addCustom);
 }
 
