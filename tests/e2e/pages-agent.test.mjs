@@ -1,0 +1,233 @@
+// The agent client and the embedding CRM page in a real Chromium against the real server.
+// Time moves with Playwright's page.clock and the server's test clock together; no sleeps.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, signIn, tokenFor } from "./harness.mjs";
+
+const MINUTE = 60_000;
+let server;
+let browser;
+let adminToken;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+beforeEach(async () => {
+  await server.reset();
+  adminToken = await tokenFor(server, "admin");
+});
+
+async function until(frame, predicate, arg, what) {
+  try {
+    await frame.waitForFunction(predicate, arg, { timeout: 10_000 });
+  } catch (e) {
+    throw new Error(`timed out waiting until ${what}: ${e.message.split("\n")[0]}`);
+  }
+}
+
+async function expectText(locator, pattern) {
+  const el = await locator.elementHandle();
+  await until(
+    await el.ownerFrame(), // the element's own frame (the embedded client is another origin)
+    ([el, src, flags]) => new RegExp(src, flags).test(el.textContent ?? ""),
+    [el, pattern.source, pattern.flags],
+    `${await locator.evaluate((e) => e.id || e.tagName)} shows ${pattern}`,
+  );
+}
+
+/** Browser and server time move together, at most a minute at a time (as a real clock would). */
+async function advance(page, ms, step = MINUTE) {
+  for (let left = ms; left > 0; left -= step) {
+    const s = Math.min(step, left);
+    await page.clock.runFor(s);
+    await server.advanceClock(s);
+  }
+}
+
+async function openAgent(url, user = "agent") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.clock.install();
+  await page.goto(url);
+  await signIn(page, user);
+  await page.waitForURL(url);
+  await page.locator("#app:not([hidden])").waitFor();
+  return { context, page, errors };
+}
+
+const userId = async (name) => (await server.api(await tokenFor(server, name), "GET", "/api/v2/users/me")).body.id;
+
+test("first visit: sign in and back to the same route, query and hash included; status controls work", async () => {
+  const start = `${server.url}/agent/#/queues?filter=sales`;
+  const { context, page, errors } = await openAgent(start);
+  assert.equal(page.url(), start);
+  // The queues route with its filter.
+  assert.equal(await page.getByLabel("Filter queues").inputValue(), "sales");
+  await page.locator("#queues-body tr").first().waitFor();
+  assert.deepEqual(await page.locator("#queues-body td:first-child").allTextContents(), ["Sales – Inbound"]);
+  assert.equal(await page.getByRole("link", { name: "Queues" }).getAttribute("aria-current"), "page");
+
+  // Who, and the timeout and why.
+  await expectText(page.locator("#me-name"), /Alex Agent/);
+  await expectText(page.locator("#timeout-value"), /^10 minutes$/);
+  await expectText(page.locator("#timeout-source"), /Organization-wide setting/);
+  await expectText(page.locator("#timeout-why"), /organization/i);
+
+  // Presence and routing status go to the server.
+  const id = await userId("agent");
+  await page.getByLabel("Presence").selectOption({ label: "Busy" });
+  await expectText(page.locator("#status-msg"), /Presence set to Busy/);
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/presences/purecloud`)).body.presenceDefinition.systemPresence, "Busy");
+  await page.getByRole("button", { name: "Go On Queue" }).click();
+  await page.getByRole("button", { name: "Go Off Queue" }).waitFor();
+  await expectText(page.locator("#routing-badge"), /On Queue/);
+  assert.notEqual((await server.api(adminToken, "GET", `/api/v2/users/${id}/routingstatus`)).body.status, "OFF_QUEUE");
+  await page.getByRole("button", { name: "Go Off Queue" }).click();
+  await page.getByRole("button", { name: "Go On Queue" }).waitFor();
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/routingstatus`)).body.status, "OFF_QUEUE");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the countdown, counted calls, excluded background calls, and the ledger", async () => {
+  const { context, page } = await openAgent(`${server.url}/agent/`);
+  await expectText(page.locator("#countdown"), /^10:00$/);
+  // Background diagnostics run every 10 seconds but are excluded: the countdown keeps going.
+  await advance(page, 30_000, 10_000);
+  await expectText(page.locator("#countdown"), /^9:30$/);
+  const log = await server.log();
+  const background = log.filter((e) => /diagnostics|featuretoggles|clientapps/.test(e.path));
+  assert.ok(background.length >= 8, `background calls reached the server: ${background.length}`);
+  assert.ok(background.every((e) => e.counted === false), "and the server did not count them either");
+  // A counted call restarts it.
+  await page.getByRole("button", { name: "Load queues" }).click();
+  await expectText(page.locator("#work-status"), /Loaded 3 queues/);
+  await page.clock.runFor(1000);
+  await expectText(page.locator("#countdown"), /^(10:00|9:59)$/);
+  await expectText(page.locator("#last-activity"), /GET api\/v2\/routing\/queues/);
+  // The ledger (an in-page route: the tracker and its ledger carry on).
+  await page.getByRole("link", { name: "Activity ledger", exact: true }).click();
+  await page.waitForURL(`${server.url}/agent/?tab=ledger#history`);
+  await page.locator("#view-ledger:not([hidden])").waitFor();
+  const rows = page.locator("#ledger-body tr");
+  await rows.first().waitFor();
+  const texts = await rows.allInnerTexts();
+  assert.ok(texts.some((t) => /api\/v2\/routing\/queues/.test(t) && /Counted/.test(t)), "the queues call is counted");
+  assert.ok(texts.some((t) => /api\/v2\/diagnostics\/trace/.test(t) && /excluded by the entry api\/v2\/diagnostics\/trace/.test(t) && /Excluded/.test(t)), "a diagnostics call is excluded, with its entry");
+  await context.close();
+});
+
+test("warning dialog: focus moves in, the countdown is announced, Stay signed in keeps the session", async () => {
+  const { context, page } = await openAgent(`${server.url}/agent/`);
+  await page.getByRole("button", { name: "Load conversations" }).focus();
+  await advance(page, 9 * MINUTE);
+  await advance(page, 5_000, 1_000);
+  const dialog = page.getByRole("dialog", { name: "Are you still there?" });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "stay-signed-in", "focus is in the dialog");
+  assert.equal(await page.locator("#warning-dialog").evaluate((d) => d.matches(":modal")), true, "a modal dialog");
+  await advance(page, 10_000, 1_000);
+  await expectText(page.locator("#warning-countdown"), /^0:(4\d|5\d)$/);
+  await expectText(page.locator("#warning-live"), /seconds? until you are signed out/);
+  assert.equal(await page.locator("#warning-live").getAttribute("aria-live"), "assertive");
+  // Stay signed in: the dialog closes, focus returns, the timer restarts, the server saw activity.
+  const before = (await server.log()).length;
+  await page.getByRole("button", { name: "Stay signed in" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "load-conversations", "focus returns where it was");
+  await page.clock.runFor(1000);
+  await expectText(page.locator("#countdown"), /^(10:00|9:5\d)$/);
+  const after = (await server.log()).slice(before);
+  assert.ok(after.some((e) => e.path === "/api/v2/tokens/me" && e.method === "GET"), "Stay signed in called the API");
+  // Escape in the dialog also means "I am here".
+  await advance(page, 9 * MINUTE);
+  await advance(page, 5_000, 1_000);
+  await dialog.waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  await expectText(page.locator("#announcer"), /still signed in/);
+  await context.close();
+});
+
+test("idle logout: Off Queue, Offline, to the login page, and back to the same page after signing in", async () => {
+  const start = `${server.url}/agent/`;
+  const id = await userId("agent"); // before: signing in sets the presence Available
+  const { context, page } = await openAgent(start);
+  await page.getByRole("button", { name: "Go On Queue" }).click();
+  await page.getByRole("button", { name: "Go Off Queue" }).waitFor();
+  // Move to an in-page route with query and hash.
+  await page.getByRole("link", { name: "Activity ledger", exact: true }).click();
+  const ledger = `${server.url}/agent/?tab=ledger#history`;
+  await page.waitForURL(ledger);
+  await advance(page, 10 * MINUTE + 30_000, 10_000);
+  await page.waitForURL(/\/oauth\/authorize/);
+  adminToken = await tokenFor(server, "admin"); // the earlier one idled out with the clock
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/routingstatus`)).body.status, "OFF_QUEUE");
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/presences/purecloud`)).body.presenceDefinition.systemPresence, "Offline");
+  await signIn(page, "agent");
+  await page.waitForURL(ledger);
+  await page.locator("#view-ledger:not([hidden])").waitFor();
+  await context.close();
+});
+
+test("the supervisor's timeout comes from bundle 1 when group timeouts are on", async () => {
+  const timeout = (await server.api(adminToken, "GET", "/api/v2/tokens/timeout")).body;
+  const put = await server.api(adminToken, "PUT", "/api/v2/tokens/timeout", { ...timeout, inactivityTimeoutGroupsEnabled: true });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  const { context, page } = await openAgent(`${server.url}/agent/`, "supervisor");
+  await expectText(page.locator("#timeout-value"), /^15 minutes$/);
+  await expectText(page.locator("#timeout-source"), /Group bundle 1 · Supervisors/);
+  await expectText(page.locator("#timeout-why"), /"Supervisors"/);
+  await expectText(page.locator("#countdown"), /^15:00$/);
+  await context.close();
+});
+
+test("embedded in the CRM on the other origin: messages only from the frame; the host can sign the agent out", async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(`${server.altUrl}/host.html`);
+  assert.equal(await page.locator("#agent-frame").getAttribute("src"), `${server.url}/agent/`, "the client comes from the other origin");
+  const frame = page.frameLocator("#agent-frame");
+  await frame.getByLabel("Username").fill("agent");
+  await frame.getByLabel("Password").fill("agent");
+  await frame.getByRole("button", { name: /sign in/i }).click();
+  await frame.locator("#app:not([hidden])").waitFor();
+  await expectText(frame.locator("#timeout-value"), /10 minutes/);
+  // Chromium denies storage to this cross-site frame: the client works without it.
+  const inFrame = page.frames().find((f) => f.url().startsWith(`${server.url}/agent/`));
+  const storage = await inFrame.evaluate(() => {
+    try {
+      window.sessionStorage.getItem("x");
+      return "available";
+    } catch {
+      return "denied";
+    }
+  });
+  t.diagnostic(`sessionStorage in the embedded client: ${storage}`);
+
+  // A message from anywhere but the frame is ignored.
+  await page.evaluate(() => window.postMessage({ type: "inactivity-timeout:logout", reason: "forged" }, "*"));
+  await page.clock.runFor(100);
+  assert.equal(await page.locator("#events li").count(), 0, "a forged message is ignored");
+
+  // The warning reaches the host.
+  await advance(page, 9 * MINUTE);
+  await advance(page, 5_000, 1_000);
+  await page.locator("#events li", { hasText: "warning" }).first().waitFor();
+  await expectText(page.locator("#client-state"), /signed out for inactivity in \d+ seconds/);
+  // The host asks the client to sign out.
+  await page.getByRole("button", { name: "Sign the agent out" }).click();
+  await page.locator("#events li", { hasText: "logout: host-request" }).waitFor();
+  await expectText(page.locator("#client-state"), /signed out \(host-request\)/);
+  await advance(page, 5_000, 1_000);
+  await frame.getByLabel("Username").waitFor();
+  await context.close();
+});
