@@ -119,6 +119,8 @@ try {
     await page.locator("#work-status.ok").waitFor();
     await page.clock.runFor(45_000);
     await control("/__test/clock", { advanceMs: 78_000 });
+    await page.mouse.move(0, 0);
+    await page.clock.runFor(100); // the fake clock drives frames too: let the hover state clear
     await fullPage(page, "agent.png");
 
     await page.getByRole("link", { name: "Activity ledger", exact: true }).click();
