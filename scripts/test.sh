@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every tier, each with its own summary line; non-zero exit if any tier fails.
 # Tiers: fmt, clippy (native), clippy (wasm32), native tests, browser tests (wasm-bindgen-test in
-# headless Chromium), package build, end-to-end tests (node:test + playwright-core + the real server).
+# headless Chromium), package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real server).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,6 +31,13 @@ browser_tests() {
 }
 tier browser-tests browser_tests
 tier build bash scripts/build.sh
+examples() {
+  node_modules/.bin/tsc --noEmit -p examples/vite-app &&
+    echo "examples: tsc --noEmit passed" &&
+    node_modules/.bin/vite build --config examples/vite-app/vite.config.js --logLevel warn &&
+    echo "examples: vite build passed (www/examples/vite/)"
+}
+tier examples examples
 e2e() {
   cargo build -p inactivity-server --locked &&
     node --test --test-concurrency=1 --test-reporter=spec tests/e2e/

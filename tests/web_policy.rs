@@ -396,7 +396,7 @@ fn resolve_timeout_throws_clear_errors() {
 /// `classifyRequest(policy, url, options)` succeeds with (activity, excludedBy, path).
 #[track_caller]
 fn check_classify(url: JsValue, options: &str, want: (bool, Option<&str>, Option<&str>)) {
-    let out = classify_request(js(VALID), url, js(options))
+    let out = classify_request(js(VALID), url, Some(js(options).unchecked_into()))
         .unwrap_or_else(|e| panic!("threw {}", message(&e)));
     let got = (
         get(&out, "activity").as_bool().unwrap(),
@@ -471,60 +471,84 @@ fn classify_request_cases() {
 fn classify_request_throws_clear_errors() {
     let url = || JsValue::from_str("/api/v2/x");
     check_throws(
-        classify_request(JsValue::NULL, url(), JsValue::UNDEFINED),
+        classify_request(JsValue::NULL, url(), None),
         true,
         "classifyRequest: invalid policy",
     );
     check_throws(
-        classify_request(js(VALID), JsValue::from(5), JsValue::UNDEFINED),
+        classify_request(js(VALID), JsValue::from(5), None),
         true,
         "url must be a string (or a URL or Request); got a number",
     );
     check_throws(
-        classify_request(js(VALID), JsValue::NULL, JsValue::UNDEFINED),
+        classify_request(js(VALID), JsValue::NULL, None),
         true,
         "got null",
     );
     check_throws(
-        classify_request(js(VALID), url(), JsValue::from_str("x")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(JsValue::from_str("x").unchecked_into()),
+        ),
         true,
         "options must be an object",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ base: 5 }")),
+        classify_request(js(VALID), url(), Some(js("{ base: 5 }").unchecked_into())),
         true,
         "options.base must be a URL string",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ base: 'ftp://x/' }")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(js("{ base: 'ftp://x/' }").unchecked_into()),
+        ),
         false,
         "the base URL \"ftp://x/\" is not an http: or https: URL",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ base: '/relative' }")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(js("{ base: '/relative' }").unchecked_into()),
+        ),
         false,
         "is not an absolute URL",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ apiBases: 'https://a' }")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(js("{ apiBases: 'https://a' }").unchecked_into()),
+        ),
         true,
         "options.apiBases must be an array of strings",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ apiBases: [5] }")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(js("{ apiBases: [5] }").unchecked_into()),
+        ),
         true,
         "options.apiBases[0] must be a string",
     );
     check_throws(
-        classify_request(js(VALID), url(), js("{ apiBases: ['wss://a'] }")),
+        classify_request(
+            js(VALID),
+            url(),
+            Some(js("{ apiBases: ['wss://a'] }").unchecked_into()),
+        ),
         false,
         "API base [0] \"wss://a\" is not an http: or https: URL",
     );
     check_throws(
-        classify_request(js(VALID), url(), revoked_proxy()),
+        classify_request(js(VALID), url(), Some(revoked_proxy().unchecked_into())),
         true,
         "classifyRequest: options could not be read",
     );
     // A proxy that refuses to list its keys still answers `get`: no options given.
-    assert!(classify_request(js(VALID), url(), hostile_proxy()).is_ok());
+    assert!(classify_request(js(VALID), url(), Some(hostile_proxy().unchecked_into())).is_ok());
 }

@@ -119,7 +119,7 @@ async fn counts_api_calls_and_ignores_excluded_and_foreign_ones() {
     assert_eq!(outcomes[3].1, "not-api");
     assert!(outcomes[3].2.is_null());
     assert_eq!(outcomes[4].1, "counted", "XHR counts");
-    let remaining = tracker.remaining_ms().unwrap();
+    let remaining = tracker.remaining_ms().as_f64().unwrap();
     assert!(
         remaining > 590_000.0 && remaining <= 600_000.0,
         "{remaining}"

@@ -5,7 +5,6 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::{describe, JsError};
-use crate::core::json::Value;
 use crate::core::policy::Policy;
 
 /// Every option `start()` understands; anything else is a typo the caller wants to hear about.
@@ -214,24 +213,10 @@ fn parse_user(value: &JsValue) -> Result<User, JsError> {
     Ok(User { id, groups })
 }
 
-/// Parses a policy given as the platform's JSON (DESIGN §5 `Policy`).
+/// Parses a policy given as the platform's JSON (DESIGN §5 `Policy`), read defensively (throwing
+/// getters, proxies, cycles and huge arrays become errors, never a hang or a crash).
 pub fn parse_policy(value: &JsValue, name: &str) -> Result<Policy, JsError> {
-    let tree: Value = serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| JsError::Type(format!("option \"{name}\" is not a JSON-like object: {e}")))?;
-    Policy::parse(&tree).map_err(|errors| {
-        let list: Vec<String> = errors
-            .iter()
-            .take(5)
-            .map(|e| format!("{name}.{}: {e}", e.path))
-            .collect();
-        let more = errors.len().saturating_sub(5);
-        let tail = if more > 0 {
-            format!(" (and {more} more; see validatePolicy)")
-        } else {
-            String::new()
-        };
-        JsError::Range(format!("invalid {name}: {}{tail}", list.join("; ")))
-    })
+    super::policy_api::parse_policy(value, &format!("option \"{name}\""))
 }
 
 /// Checks `options` as passed to `InactivityTracker.start`.

@@ -12,6 +12,8 @@ use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::types::ClassifyOptions;
+
 use super::error::{describe, JsError};
 use crate::core::classify::classify;
 use crate::core::json::{Value, MAX_DEPTH};
@@ -410,14 +412,14 @@ fn scope(options: &JsValue) -> Result<ApiScope, JsError> {
 ///
 /// Returns `{ activity, excludedBy, path }`: not an API call → `activity: false, excludedBy:
 /// null, path: null`. Throws a `TypeError`/`RangeError` for an invalid policy, url or options.
-#[wasm_bindgen(js_name = classifyRequest, unchecked_return_type = "Classification & { path: string | null }")]
+#[wasm_bindgen(js_name = classifyRequest, unchecked_return_type = "Classification")]
 pub fn classify_request(
     #[wasm_bindgen(unchecked_param_type = "Policy")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | URL | Request")] url: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ClassifyOptions")] options: JsValue,
+    options: Option<ClassifyOptions>,
 ) -> Result<JsValue, JsValue> {
     let policy = parse_policy(&policy, "classifyRequest")?;
     let url = request_url(&url)?;
-    let scope = scope(&options)?;
+    let scope = scope(&options.map_or(JsValue::UNDEFINED, JsValue::from))?;
     Ok(to_js(&classify(&policy, &scope, &url))?)
 }

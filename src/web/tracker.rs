@@ -632,10 +632,13 @@ impl InactivityTracker {
     }
 
     /// Milliseconds until the idle logout, or `null` when no timeout applies to this user.
-    #[wasm_bindgen(js_name = remainingMs)]
-    pub fn remaining_ms(&self) -> Option<f64> {
+    #[wasm_bindgen(js_name = remainingMs, unchecked_return_type = "number | null")]
+    pub fn remaining_ms(&self) -> JsValue {
         let inner = self.inner.borrow();
-        inner.machine.remaining_ms(now_ms()).map(|ms| ms as f64)
+        match inner.machine.remaining_ms(now_ms()) {
+            Some(ms) => JsValue::from_f64(ms as f64),
+            None => JsValue::NULL,
+        }
     }
 
     /// Which rule set this user's timeout, and why: the resolution plus a `message` sentence.

@@ -67,6 +67,8 @@ export interface Classification {
   activity: boolean;
   /** The exclusion entry that matched, as the admin wrote it. */
   excludedBy: string | null;
+  /** The normalized API path (no leading `/`); `null` when not an API call. */
+  path: string | null;
 }
 
 export interface ClassifyOptions {
@@ -132,6 +134,9 @@ extern "C" {
     /// `LedgerEntry[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "LedgerEntry[]")]
     pub type LedgerEntries;
+    /// `ClassifyOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ClassifyOptions")]
+    pub type ClassifyOptions;
     /// `Promise<boolean>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<boolean>")]
     pub type BoolPromise;

@@ -1,0 +1,89 @@
+// Uses the whole public API, typed: `tsc --noEmit` checks it against the package's .d.ts.
+import init, {
+  InactivityTracker,
+  classifyRequest,
+  redirectToLogin,
+  resolveTimeout,
+  validatePolicy,
+  type Classification,
+  type Explanation,
+  type LedgerEntry,
+  type LogoutReason,
+  type Policy,
+  type Resolution,
+  type TrackerOptions,
+  type ValidationResult,
+} from "inactivity-timeout";
+import { TOKEN_KEY, loginUrl } from "./auth";
+
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+await init();
+const token = sessionStorage.getItem(TOKEN_KEY);
+if (token === null) {
+  redirectToLogin(loginUrl);
+} else {
+  // The pure functions: the same Rust code the tracker and the server use.
+  const sample: Policy = {
+    idleTokenTimeout: {
+      enableIdleTokenTimeout: true,
+      idleTokenTimeoutSeconds: 1800,
+      inactivityTimeoutUnit: "Minutes",
+      inactivityTimeoutGroupsEnabled: true,
+      inactivityTimeoutGroupBundles: [
+        { priority: 1, timeoutSeconds: 600, inactivityTimeoutUnit: "Minutes", groups: ["g1"] },
+      ],
+    },
+    authSettings: { inactivityTimeoutExclusions: ["api/v2/diagnostics/trace"] },
+    hipaa: false,
+  };
+  const validation: ValidationResult = validatePolicy(sample);
+  const resolution: Resolution = resolveTimeout(sample, ["g1"]);
+  const classification: Classification = classifyRequest(sample, "/api/v2/diagnostics/trace");
+  $("validation").textContent =
+    `sample policy valid: ${validation.valid}; bundle timeout ${resolution.timeoutSeconds} s; ` +
+    `diagnostics counted: ${classification.activity}`;
+
+  const options: TrackerOptions = {
+    loginUrl,
+    accessToken: () => token,
+    warningSeconds: 60,
+    onWarning: (remainingMs: number) => {
+      $("warning").hidden = false;
+      $("warning-text").textContent = `You will be signed out in ${Math.ceil(remainingMs / 1000)} s.`;
+    },
+    onWarningCleared: () => {
+      $("warning").hidden = true;
+    },
+    onLogout: (reason: LogoutReason) => sessionStorage.setItem("vite-example.lastLogout", reason),
+    onActivity: (entry: LedgerEntry) => {
+      $("status").textContent = `${entry.method} ${entry.path} counted`;
+    },
+    beforeLogout: async () => {
+      /* save drafts here */
+    },
+    clearTokens: () => sessionStorage.removeItem(TOKEN_KEY),
+  };
+  // No policy or user given: the tracker fetches both from the platform API.
+  const tracker = InactivityTracker.start(options);
+  (window as unknown as { tracker: InactivityTracker }).tracker = tracker;
+
+  const showExplain = () => {
+    const why: Explanation = tracker.explain();
+    const left: number | null = tracker.remainingMs();
+    $("explain").textContent = `${why.message} (${left === null ? "no timeout" : `${Math.round(left / 1000)} s left`})`;
+  };
+  showExplain();
+  setInterval(showExplain, 1000);
+  $("work").addEventListener("click", async () => {
+    await fetch("/api/v2/routing/queues", { headers: { authorization: `Bearer ${token}` } });
+    const log: LedgerEntry[] = tracker.activityLog();
+    $("status").textContent = `${log.length} requests seen`;
+  });
+  $("stay").addEventListener("click", async () => {
+    const ok: boolean = await tracker.staySignedIn();
+    if (ok) $("warning").hidden = true;
+  });
+  window.addEventListener("pagehide", () => tracker.stop());
+  document.body.dataset.ready = "true";
+}

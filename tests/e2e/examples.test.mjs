@@ -1,0 +1,46 @@
+// The Vite example (examples/vite-app, built into www/examples/vite/ by the test script): the
+// package works from a bundler — the wasm asset resolves, the tracker fetches its settings, counts
+// a call, and the sign-in returns to the example's page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, launchBrowser, signIn, root } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the Vite-built example runs the tracker", async () => {
+  assert.ok(
+    existsSync(join(root, "www/examples/vite/index.html")),
+    "the example is built first: vite build --config examples/vite-app/vite.config.js",
+  );
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const url = `${server.url}/examples/vite/?view=queues#top`;
+  await page.goto(url);
+  await signIn(page, "supervisor");
+  await page.waitForURL(url);
+  await page.locator("body[data-ready=true]").waitFor();
+  await page.waitForFunction(() => window.tracker.explain().source !== "fallback");
+  const explain = await page.evaluate(() => window.tracker.explain());
+  assert.equal(explain.source, "organization");
+  assert.match(await page.locator("#validation").textContent(), /sample policy valid: true; bundle timeout 600 s; diagnostics counted: false/);
+  await page.getByRole("button", { name: /do some work/i }).click();
+  await page.getByText(/requests seen/).waitFor();
+  const log = await page.evaluate(() => window.tracker.activityLog());
+  assert.ok(log.some((e) => e.path === "api/v2/routing/queues" && e.outcome === "counted"));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
