@@ -27,6 +27,27 @@ export function fetchIsWrapped() {
   const state = globalThis[Symbol.for("inactivity-timeout.interceptor")];
   return state !== undefined && state.fetch !== null && globalThis.fetch === state.fetch.wrapper;
 }
+export function stateFor(location) {
+  const b64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return `rt1.${b64("nonce")}.${b64(location)}`;
+}
+export function setSearch(search) {
+  history.replaceState(null, "", location.pathname + search + location.hash);
+  return location.href;
+}
+export function here() {
+  return location.href;
+}
+export function countTimers() {
+  const counts = { set: 0, clear: 0 };
+  const set = globalThis.setTimeout;
+  const clear = globalThis.clearTimeout;
+  globalThis.setTimeout = function (...args) { counts.set++; return Reflect.apply(set, this, args); };
+  globalThis.clearTimeout = function (...args) { counts.clear++; return Reflect.apply(clear, this, args); };
+  counts.restore = () => { globalThis.setTimeout = set; globalThis.clearTimeout = clear; };
+  return counts;
+}
 export function options(extra) {
   const policy = {
     idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 600,
@@ -45,6 +66,13 @@ extern "C" {
     #[wasm_bindgen(js_name = fetchIsWrapped)]
     fn fetch_is_wrapped() -> bool;
     fn options(extra: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = stateFor)]
+    fn state_for(location: &str) -> String;
+    #[wasm_bindgen(js_name = setSearch)]
+    fn set_search(search: &str) -> String;
+    fn here() -> String;
+    #[wasm_bindgen(js_name = countTimers)]
+    fn count_timers() -> JsValue;
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
@@ -194,4 +222,67 @@ fn invalid_options_name_the_option_and_the_fix() {
 #[wasm_bindgen_test]
 fn resume_after_login_has_nothing_to_resume_on_a_plain_page() {
     assert!(!resume_after_login());
+}
+
+/// Hostile locations in a well-formed `state` (and in raw form): never followed, no navigation.
+#[wasm_bindgen_test]
+fn resume_after_login_refuses_hostile_locations() {
+    let hostile = [
+        "//evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://evil.example/",
+        "http://evil.example:80/path",
+        "/%2f%2fevil.example",
+        "/%5cevil.example",
+        "/\tjavascript:alert(1)",
+        "/a\nb",
+        "/a\rb",
+        "\u{0}/",
+        "",
+        "evil.example",
+        "http:evil.example",
+        "http://127.0.0.1@evil.example/",
+        "//%09evil.example",
+        "/%2F%2Fevil.example",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+        "blob:https://evil.example/x",
+    ];
+    let before = here();
+    for location in hostile {
+        set_search(&format!(
+            "?state={}",
+            String::from(js_sys::encode_uri_component(&state_for(location)))
+        ));
+        assert!(!resume_after_login(), "followed {location:?}");
+        set_search(&format!(
+            "?state={}",
+            String::from(js_sys::encode_uri_component(location))
+        ));
+        assert!(!resume_after_login(), "followed raw {location:?}");
+    }
+    set_search("");
+    assert_eq!(here(), before, "no navigation happened");
+}
+
+/// One timer: a burst of counted requests arms no timer per request.
+#[wasm_bindgen_test]
+async fn a_burst_of_requests_arms_no_timer_per_request() {
+    let tracker = InactivityTracker::start(options(&JsValue::UNDEFINED).unchecked_into()).unwrap();
+    let counts = count_timers();
+    for _ in 0..50 {
+        JsFuture::from(do_fetch("/api/v2/routing/queues", "GET"))
+            .await
+            .unwrap();
+    }
+    let set = get(&counts, "set").as_f64().unwrap();
+    let restore: Function = get(&counts, "restore").unchecked_into();
+    restore.call0(&JsValue::UNDEFINED).unwrap();
+    tracker.stop();
+    assert!(set <= 2.0, "50 requests armed {set} timers");
 }

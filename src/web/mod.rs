@@ -4,6 +4,7 @@
 
 mod bindings;
 mod error;
+mod fallback;
 mod http;
 mod listeners;
 mod logout;

@@ -8,17 +8,33 @@
 const KEY = Symbol.for("inactivity-timeout.interceptor");
 const QUEUE_LIMIT = 256;
 
-function urlOf(input) {
-  if (typeof input === "string") return input;
-  // A Request (from this realm or another one) or a URL: read the parsed URL, no side effects.
-  const tag = Object.prototype.toString.call(input);
-  if (tag === "[object Request]" || tag === "[object URL]") return input.url || input.href;
-  return String(input);
+const toStringTag = Object.prototype.toString;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+
+// What the native call will convert its input to, converted once here so that the native call
+// does not do it again: a user `toString` runs exactly as often, and in the same order, as without
+// the tracker. (WebIDL converts a fetch input that is not a Request with ToString, so passing the
+// string on is the same call.) Requests and URLs are read through their native getters.
+function requestUrl(input) {
+  const tag = toStringTag.call(input);
+  if (tag === "[object Request]") return input.url;
+  if (tag === "[object URL]") return input.href;
+  return null;
+}
+
+// The method, without ever running an app getter: only a plain data property of `init` is read.
+function fetchMethod(input, init, tag) {
+  if (init !== undefined && init !== null && typeof init === "object") {
+    const d = ownDescriptor(init, "method");
+    if (d !== undefined) return "value" in d ? String(d.value) : "?";
+  }
+  return tag === "[object Request]" ? input.method : "GET";
 }
 
 function record(state, url, method) {
   try {
     const at = Date.now();
+    if (state.fallback !== null && state.fallback.broken) return armFallback(state.fallback);
     if (state.sink !== null) state.sink(url, method, at);
     else if (state.queue.length < QUEUE_LIMIT) state.queue.push([url, method, at]);
   } catch (_) {
@@ -26,25 +42,36 @@ function record(state, url, method) {
   }
 }
 
-function methodOf(input, init) {
-  try {
-    if (init && init.method !== undefined) return String(init.method);
-    if (Object.prototype.toString.call(input) === "[object Request]") return input.method;
-  } catch (_) {}
-  return "GET";
-}
-
+// Method shorthand: like the natives, the wrappers have no `prototype` and cannot be `new`ed.
 function patchFetch(g, state) {
   const original = g.fetch;
   if (typeof original !== "function") return null;
-  const wrapper = function fetch(input, init) {
-    if (state.active) {
+  const wrapper = {
+    fetch(input) {
+      if (!state.active || arguments.length === 0) return Reflect.apply(original, this, arguments);
+      const args = [];
+      for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
+      let url = typeof input === "string" ? input : null;
+      if (url === null) {
+        try {
+          url = requestUrl(input);
+          if (url === null) args[0] = url = String(input);
+        } catch (_) {
+          // The conversion threw: let the native call meet the same error, its own way.
+          return Reflect.apply(original, this, arguments);
+        }
+      }
+      let method = "GET";
       try {
-        record(state, urlOf(input), methodOf(input, init));
+        method = fetchMethod(input, args[1], toStringTag.call(input));
       } catch (_) {}
-    }
-    return Reflect.apply(original, this, arguments);
-  };
+      // Recorded only once the native call accepted it (a synchronous throw is not a request).
+      const result = Reflect.apply(original, this, args);
+      record(state, url, method);
+      return result;
+    },
+  }.fetch;
+  Object.defineProperty(wrapper, "length", { value: original.length });
   g.fetch = wrapper;
   return { original, wrapper };
 }
@@ -56,22 +83,37 @@ function patchXhr(g, state) {
   const originalOpen = proto.open;
   const originalSend = proto.send;
   const opened = new WeakMap();
-  // Named like the originals (so stack traces and `.name` look native); they must not shadow them.
-  const openWrapper = function open(method, url) {
-    if (state.active) {
+  const wrappers = {
+    open(method, url) {
+      if (!state.active || arguments.length < 2) return Reflect.apply(originalOpen, this, arguments);
+      const args = [];
+      for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
       try {
-        opened.set(this, [String(url), String(method)]);
+        args[0] = String(method);
+        args[1] = String(url);
+      } catch (_) {
+        return Reflect.apply(originalOpen, this, arguments);
+      }
+      const result = Reflect.apply(originalOpen, this, args);
+      try {
+        opened.set(this, [args[1], args[0]]);
       } catch (_) {}
-    }
-    return Reflect.apply(originalOpen, this, arguments);
+      return result;
+    },
+    send() {
+      const result = Reflect.apply(originalSend, this, arguments);
+      // Only a send the browser accepted is a request (a second send() throws natively).
+      if (state.active) {
+        const call = opened.get(this);
+        if (call !== undefined) record(state, call[0], call[1]);
+      }
+      return result;
+    },
   };
-  const sendWrapper = function send(body) {
-    if (state.active) {
-      const call = opened.get(this);
-      if (call !== undefined) record(state, call[0], call[1]);
-    }
-    return Reflect.apply(originalSend, this, arguments);
-  };
+  const openWrapper = wrappers.open;
+  const sendWrapper = wrappers.send;
+  Object.defineProperty(openWrapper, "length", { value: originalOpen.length });
+  Object.defineProperty(sendWrapper, "length", { value: originalSend.length });
   proto.open = openWrapper;
   proto.send = sendWrapper;
   return { proto, open: originalOpen, send: originalSend, openWrapper, sendWrapper };
@@ -101,12 +143,42 @@ function observeStatuses(state) {
   }
 }
 
+// Fail closed (DESIGN invariant 4): if the tracker itself breaks (a panic traps the wasm), these
+// few lines keep the station from staying signed in: any request counts as activity (never log
+// out an active user) and a plain timer at the last known timeout sends the user to the login page.
+function armFallback(fallback) {
+  if (fallback.timer !== null) clearTimeout(fallback.timer);
+  if (fallback.timeoutMs === null) return;
+  fallback.timer = setTimeout(() => location.assign(fallback.loginUrl), fallback.timeoutMs);
+}
+
+/** The tracker's login URL (with `state`) and timeout, for the fail-closed fallback. */
+export function configureFallback(loginUrl, timeoutMs) {
+  const state = install();
+  const broken = state.fallback !== null && state.fallback.broken;
+  const timer = state.fallback !== null ? state.fallback.timer : null;
+  state.fallback = { loginUrl, timeoutMs, broken, timer };
+}
+
+/** The tracker broke: from now on the fallback decides. */
+export function enterFallback() {
+  const state = install();
+  if (state.fallback === null || state.fallback.broken) return;
+  state.fallback.broken = true;
+  state.sink = null;
+  state.statusSink = null;
+  armFallback(state.fallback);
+}
+
 /** Installs the interception once per realm; a second copy of the package reuses the first. */
 export function install() {
   const g = globalThis;
   let state = g[KEY];
   if (state === undefined) {
-    state = { sink: null, statusSink: null, queue: [], active: true, fetch: null, xhr: null, observer: null };
+    state = {
+      sink: null, statusSink: null, queue: [], active: true,
+      fetch: null, xhr: null, observer: null, fallback: null,
+    };
     Object.defineProperty(g, KEY, { value: state, configurable: true });
   }
   if (state.fetch === null) state.fetch = patchFetch(g, state);
@@ -122,6 +194,12 @@ export function install() {
  */
 export function attach(sink, statusSink) {
   const state = install();
+  if (state.sink !== null) {
+    throw new Error(
+      "InactivityTracker.start: another copy of inactivity-timeout is already tracking this page; " +
+        "load the package once (check the bundle for duplicates) or stop() the other tracker first",
+    );
+  }
   state.sink = sink;
   state.statusSink = statusSink;
   const queued = state.queue;
@@ -138,6 +216,8 @@ export function uninstall() {
   state.statusSink = null;
   state.queue = [];
   state.active = false;
+  if (state.fallback !== null && state.fallback.timer !== null) clearTimeout(state.fallback.timer);
+  state.fallback = null;
   if (state.observer !== null) {
     state.observer.disconnect();
     state.observer = null;

@@ -17,6 +17,7 @@ use web_sys::{MessageEvent, Window};
 
 use super::bindings::{attach_sink, install_interception, uninstall_interception};
 use super::error::JsError;
+use super::fallback;
 use super::http::{Http, Reply};
 use super::listeners::Listener;
 use super::logout;
@@ -185,8 +186,9 @@ impl Inner {
 
     fn apply_policy(&mut self, policy: Policy, user: User, now: u64) {
         let resolution = resolve(&policy, &user.groups);
-        self.machine
-            .set_config(idle_config(Some(&resolution), self.options.warning_ms), now);
+        let config = idle_config(Some(&resolution), self.options.warning_ms);
+        fallback::update(&self.options.login_url, config.timeout_ms);
+        self.machine.set_config(config, now);
         self.cache.clear();
         self.policy = Some(policy);
         self.resolution = Some(resolution);
@@ -209,6 +211,9 @@ fn call(f: &Option<Function>, arg: &JsValue) {
 
 /// Runs the effects of the last event, outside the state borrow.
 pub(super) fn after_event(rc: &Rc<RefCell<Inner>>) {
+    if fallback::broken() {
+        return;
+    }
     let effects = match rc.try_borrow_mut() {
         Ok(mut inner) => inner.collect(now_ms()),
         Err(_) => return,
@@ -590,7 +595,8 @@ impl InactivityTracker {
         let queued = attach_sink(
             sink.as_ref().unchecked_ref(),
             status_sink.as_ref().unchecked_ref(),
-        );
+        )?;
+        fallback::install_panic_hook();
         {
             let mut state = inner.borrow_mut();
             state.listeners = wake_listeners(&window, &weak);
@@ -608,6 +614,10 @@ impl InactivityTracker {
                 let _ = state.record(url, method, at);
             }
         }
+        fallback::update(
+            &inner.borrow().options.login_url,
+            inner.borrow().machine.config().timeout_ms,
+        );
         RUNNING.with(|r| *r.borrow_mut() = weak);
         if needs_fetch {
             wasm_bindgen_futures::spawn_local(fetch_missing(inner.clone()));
@@ -629,6 +639,15 @@ impl InactivityTracker {
         uninstall_interception();
         inner.sink = None;
         inner.status_sink = None;
+    }
+
+    /// Simulates a failure inside the tracker (a Rust panic), to test what an app does when the
+    /// tracker breaks: the app's requests keep working, and the fail-closed fallback takes over
+    /// (any request counts as activity; at the last known timeout the user is sent to the login
+    /// page). Throws the resulting `RuntimeError`.
+    #[wasm_bindgen(js_name = simulateFailure)]
+    pub fn simulate_failure(&self) {
+        panic!("simulated failure (tracker.simulateFailure())");
     }
 
     /// Milliseconds until the idle logout, or `null` when no timeout applies to this user.
