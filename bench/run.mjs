@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// `npm run bench` (issue 8): every benchmark side by side in one run — interception overhead,
+// matcher scaling, bundle size, timer arms, memory, start-up, cross-tab traffic — then a table
+// on stdout, bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
+//
+//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,overhead,...]
+//
+// --quick     fewer rounds (a smoke run, numbers noisier)
+// --no-build  measure pkg/ as it is (default: `bash scripts/build.sh` first)
+// --readme    also rewrite the "Benchmarks" section of README.md from the results
+// --skip=…    leave out parts: build, matcher, size, twiggy, overhead, real, timers, memory,
+//             startup, crosstab
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchBrowser } from "../tests/e2e/harness.mjs";
+import * as browserBench from "./browser.mjs";
+import { exclusionLists, loadCatalog } from "./lib/lists.mjs";
+import { serveStatic } from "./lib/server.mjs";
+import { competitorSizes, packageSize, twiggyBreakdown } from "./size.mjs";
+import { barChart, lineChart } from "./svg.mjs";
+import { markdown, evaluateTargets } from "./report.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const skip = new Set((args.find((a) => a.startsWith("--skip=")) ?? "--skip=").slice(7).split(",").filter(Boolean));
+if (args.includes("--no-build")) skip.add("build");
+const log = (m) => process.stderr.write(`${m}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+  },
+};
+let previous = {};
+try {
+  previous = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+} catch {}
+
+// 1. Build the package (the numbers describe the code as it is now).
+if (!skip.has("build")) {
+  log(`[${elapsed()}] build: bash scripts/build.sh`);
+  const b = spawnSync("bash", ["scripts/build.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  if (b.status !== 0) throw new Error("scripts/build.sh failed");
+}
+if (!existsSync(join(root, "pkg/inactivity_timeout.js"))) throw new Error("pkg/ is missing: run `npm run build` first");
+results.commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).stdout?.toString().trim() ?? null;
+
+const catalog = loadCatalog(root);
+
+// 2. The native matcher (a separate crate under bench/matcher, not a workspace member).
+if (!skip.has("matcher")) {
+  log(`[${elapsed()}] matcher: cargo run --release (bench/matcher)`);
+  const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target/bench-matcher") };
+  const out = execFileSync(
+    "cargo",
+    ["run", "--quiet", "--release", "--manifest-path", "bench/matcher/Cargo.toml", "--", "api-catalog.json", ...(quick ? ["--quick"] : [])],
+    { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 << 20 },
+  );
+  results.matcher = JSON.parse(out.toString());
+}
+
+// 3. Bundle size.
+if (!skip.has("size")) {
+  log(`[${elapsed()}] size`);
+  results.size = { package: packageSize(root), competitors: [] };
+  try {
+    results.size.competitors = competitorSizes({ log });
+  } catch (e) {
+    results.size.competitorsError = String(e.message ?? e);
+    log(`size: competitors unavailable: ${results.size.competitorsError}`);
+  }
+  if (!skip.has("twiggy")) {
+    try {
+      results.size.twiggy = twiggyBreakdown(root, { log });
+    } catch (e) {
+      results.size.twiggy = { skipped: String(e.message ?? e) };
+    }
+  }
+}
+
+// 4. The browser benchmarks.
+const server = await serveStatic(root);
+const browser = await launchBrowser();
+try {
+  const counted = browserBench.KINDS.counted.url.replace(/^\//, "");
+  const lists = exclusionLists(catalog, [5, 100, 200, "full"], [counted]);
+  results.exclusionLists = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length]));
+  if (!skip.has("overhead")) {
+    log(`[${elapsed()}] overhead`);
+    results.overhead = await browserBench.overhead(browser, server.url, {
+      lists,
+      rounds: quick ? 3 : 9,
+      targetMs: quick ? 8 : 15,
+      log,
+    });
+  }
+  if (!skip.has("real")) {
+    log(`[${elapsed()}] real fetch/XHR calls (for scale)`);
+    results.realCalls = await browserBench.realCalls(browser, server.url, { rounds: quick ? 3 : 7 });
+  }
+  if (!skip.has("timers")) {
+    log(`[${elapsed()}] timers`);
+    results.timers = await browserBench.timers(browser, server.url);
+  }
+  if (!skip.has("memory")) {
+    log(`[${elapsed()}] memory`);
+    results.memory = await browserBench.memory(browser, server.url, { total: 1_000_000, log });
+  }
+  if (!skip.has("startup")) {
+    log(`[${elapsed()}] startup`);
+    results.startup = await browserBench.startup(browser, server.url, { runs: quick ? 3 : 11 });
+  }
+  if (!skip.has("crosstab")) {
+    log(`[${elapsed()}] cross-tab`);
+    results.crossTab = await browserBench.crossTab(browser, server.url, { seconds: quick ? 3 : 10 });
+  }
+  results.browser = { name: "chromium", version: browser.version() };
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// Parts left out keep their previous results (marked), so the report stays complete.
+for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory", "startup", "crossTab"]) {
+  if (results[key] === undefined && previous[key] !== undefined) {
+    results[key] = previous[key];
+    (results.carriedOver ??= []).push(key);
+  }
+}
+results.targets = evaluateTargets(results);
+results.durationSeconds = Math.round((Date.now() - started) / 1000);
+
+// 5. Outputs.
+writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+writeCharts(results);
+const md = markdown(results);
+writeFileSync(join(root, "bench/results.md"), md);
+process.stdout.write(md);
+if (args.includes("--readme")) updateReadme(md);
+log(`[${elapsed()}] done: bench/results.json, bench/results.md, bench/overhead.svg, bench/matcher.svg`);
+
+function writeCharts(r) {
+  if (r.overhead) {
+    const rows = r.overhead.rows.filter((x) => x.api === "fetch");
+    const pick = (variant, entries, kind, seen) =>
+      rows.find((x) => x.variant === variant && (entries === null || x.entries === entries) && x.kind === kind && x.seen === seen)?.nsPerCall;
+    const series = ["no wrapper", "no-op wrapper (floor)", "plain-JS peer", "this tracker"];
+    const groups = [];
+    for (const seen of ["repeated", "first-seen"]) {
+      for (const kind of Object.keys(browserBench.KINDS)) {
+        groups.push({
+          label: `${kind}, ${seen}`,
+          values: {
+            "no wrapper": pick("none", null, kind, seen),
+            "no-op wrapper (floor)": pick("floor", null, kind, seen),
+            "plain-JS peer": pick("peer", "100", kind, seen),
+            "this tracker": pick("tracker", "100", kind, seen),
+          },
+        });
+      }
+    }
+    writeFileSync(
+      join(root, "bench/overhead.svg"),
+      barChart({
+        title: "fetch() interception: ns per call (100 exclusion entries)",
+        subtitle: `median of ${r.overhead.rounds} rounds, renderer main-thread CPU time, fetch stubbed; Chromium ${r.browser?.version ?? ""}`,
+        unit: "ns",
+        series,
+        groups,
+      }),
+    );
+  }
+  if (r.matcher) {
+    writeFileSync(
+      join(root, "bench/matcher.svg"),
+      lineChart({
+        title: "Exclusion matcher: ns per classification against entry count (native)",
+        subtitle: `the same ${r.matcher.rows[0].queries} request paths at every size (the five defaults for "same paths"); thread CPU time, median of ${r.matcher.rounds} rounds`,
+        xLabel: "exclusion entries (log scale)",
+        yLabel: "ns per classification (log)",
+        logX: true,
+        logY: true,
+        series: [
+          { name: "compiled matcher (trie)", points: r.matcher.rows.map((x) => [x.entries, x.trieNs]) },
+          { name: "naive linear list", points: r.matcher.rows.map((x) => [x.entries, x.naiveNs]) },
+          { name: "trie, same paths at every size", points: r.matcher.rows.map((x) => [x.entries, x.sameWalkTrieNs]) },
+          { name: "URL parse + trie", points: r.matcher.rows.map((x) => [x.entries, x.urlAndTrieNs]) },
+        ],
+      }),
+    );
+  }
+}
+
+function updateReadme(md) {
+  const path = join(root, "README.md");
+  const text = readFileSync(path, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) {
+    log("README.md has no <!-- bench:start --> … <!-- bench:end --> markers; not updated");
+    return;
+  }
+  writeFileSync(path, text.slice(0, i + start.length) + "\n" + md + text.slice(j));
+  log("README.md: Benchmarks section updated");
+}
