@@ -55,7 +55,8 @@ function patchFetch(g, state) {
       if (url === null) {
         try {
           url = requestUrl(input);
-          if (url === null) args[0] = url = String(input);
+          // A template literal is ToString (hint "string"; throws for symbols), as in WebIDL.
+          if (url === null) args[0] = url = `${input}`;
         } catch (_) {
           // The conversion threw: let the native call meet the same error, its own way.
           return Reflect.apply(original, this, arguments);
@@ -89,8 +90,8 @@ function patchXhr(g, state) {
       const args = [];
       for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
       try {
-        args[0] = String(method);
-        args[1] = String(url);
+        args[0] = `${method}`;
+        args[1] = `${url}`;
       } catch (_) {
         return Reflect.apply(originalOpen, this, arguments);
       }
