@@ -171,3 +171,30 @@ test("without policy and user, the tracker fetches them itself; its own calls ne
   assert.equal(asked.length, 2, "the page and the tracker both asked the server");
   await context.close();
 });
+
+test("when the tracker breaks, the app keeps working and the timeout is still enforced", async () => {
+  const { context, page } = await openMinimal(browser, server);
+  const thrown = await page.evaluate(() => {
+    try {
+      window.tracker.simulateFailure();
+      return null;
+    } catch (e) {
+      return e.constructor.name;
+    }
+  });
+  assert.equal(thrown, "RuntimeError", "the simulated panic traps the wasm");
+  // The app's requests still work.
+  await page.getByRole("button", { name: /load queues/i }).click();
+  await page.getByText("Queues loaded.").waitFor();
+  // In the fallback any request counts as activity: an active user stays signed in.
+  await page.clock.runFor(9 * MINUTE);
+  await page.getByRole("button", { name: /send diagnostics/i }).click();
+  await page.getByText("Diagnostics sent.").waitFor();
+  await page.clock.runFor(9 * MINUTE);
+  assert.ok(page.url().includes("/minimal/"), "still signed in while active");
+  // Idle for the whole timeout: sent to the login page all the same.
+  const out = page.waitForURL(/\/oauth\/authorize/);
+  await page.clock.runFor(2 * MINUTE);
+  await out;
+  await context.close();
+});
