@@ -10,5 +10,6 @@ pub mod logout;
 pub mod policy;
 pub mod reason;
 pub mod return_to;
+pub mod tab_sync;
 pub mod tabs;
 pub mod url;

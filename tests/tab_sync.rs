@@ -1,0 +1,666 @@
+//! The cross-tab decisions (`core::tab_sync`): scope names, the storage records, the start
+//! value of a new tab, the logout role, and the `TabSync` driver — alone and in a virtual-clock
+//! simulation of three tabs, where the traffic bound is measured.
+
+use inactivity_timeout::core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_timeout::core::reason::LogoutReason::{self, *};
+use inactivity_timeout::core::tab_sync::{
+    logout_role, parse_ms, record_at_logout, start_last_activity, Calls, LockOutcome, LogoutRecord,
+    Role, Scope, Shared, TabOutput, TabSync, CATCH_UP_MS,
+};
+use inactivity_timeout::core::tabs::{decode, encode, TabMessage};
+
+const SEC: u64 = 1_000;
+const MIN: u64 = 60 * SEC;
+const T: u64 = 5 * MIN;
+
+fn config() -> IdleConfig {
+    IdleConfig::new(Some(T)).with_warning_ms(MIN)
+}
+
+fn record(ended_ms: u64, calls: Calls) -> Option<LogoutRecord> {
+    Some(LogoutRecord { ended_ms, calls })
+}
+
+#[test]
+fn scope_names_are_per_user_and_api_and_cannot_reach_into_each_other() {
+    let check = |user: &str, api: &str, channel: &str| {
+        assert_eq!(Scope::new(user, api).channel(), channel, "{user:?} {api:?}");
+    };
+    check("u1", "", "inactivity-timeout:v1:u1");
+    check("u 1", "", "inactivity-timeout:v1:u%201");
+    check("a@b", "", "inactivity-timeout:v1:a%40b");
+    check("a", "b", "inactivity-timeout:v1:a@b");
+    check("é", "", "inactivity-timeout:v1:%C3%A9");
+    check("u1:logout", "", "inactivity-timeout:v1:u1%3Alogout");
+    // A user id can never produce another scope's key.
+    let a = Scope::new("u1", "");
+    let b = Scope::new("u1:last-activity", "");
+    assert_ne!(a.last_activity_key(), b.channel());
+    assert_ne!(a.lock_name(), Scope::new("u1:logout", "").channel());
+    let s = Scope::new("u1", "");
+    assert_eq!(s.logout_key(), "inactivity-timeout:v1:u1:logout");
+    assert_eq!(s.message_key(), "inactivity-timeout:v1:u1:message");
+    assert_eq!(s.lock_name(), "inactivity-timeout:v1:u1:logout");
+}
+
+#[test]
+fn stored_times_are_parsed_strictly() {
+    let check =
+        |text: &str, expected: Option<u64>| assert_eq!(parse_ms(text), expected, "{text:?}");
+    check("0", Some(0));
+    check("1700000000000", Some(1_700_000_000_000));
+    check("9999999999999999", Some(9_999_999_999_999_999));
+    check("10000000000000000", None);
+    check("", None);
+    check("01", None);
+    check("-1", None);
+    check("+1", None);
+    check("1.5", None);
+    check("1e3", None);
+    check(" 1", None);
+    check("1 ", None);
+    check("١٢", None);
+}
+
+#[test]
+fn logout_records_are_parsed_strictly() {
+    let check = |text: &str, expected: Option<LogoutRecord>| {
+        assert_eq!(LogoutRecord::parse(text), expected, "{text:?}")
+    };
+    check("1 5 pending", record(5, Calls::Pending));
+    check("1 5 started", record(5, Calls::Started));
+    check("1 5 done", record(5, Calls::Done));
+    check("2 5 done", None);
+    check("1 5 Done", None);
+    check("1 5 done ", None);
+    check("1  5 done", None);
+    check("1 05 done", None);
+    check("1 5", None);
+    check("1 5 done x", None);
+    check("", None);
+    for r in [Calls::Pending, Calls::Started, Calls::Done] {
+        let rec = LogoutRecord {
+            ended_ms: 1_700_000_000_000,
+            calls: r,
+        };
+        assert_eq!(LogoutRecord::parse(&rec.encode()), Some(rec));
+    }
+}
+
+#[test]
+fn the_record_written_at_logout() {
+    // (existing, reason, started, now) → written
+    let check = |existing, reason, expected| {
+        assert_eq!(
+            record_at_logout(existing, reason, 100, 500),
+            expected,
+            "{existing:?} {reason:?}"
+        );
+    };
+    check(None, Idle, record(500, Calls::Pending));
+    check(None, Slept, record(500, Calls::Pending));
+    check(None, HostRequest, record(500, Calls::Pending));
+    check(None, ServerRevoked, record(500, Calls::Done));
+    check(None, OtherTab, None);
+    // A record of an earlier session is replaced; one of this session is the truth.
+    check(record(50, Calls::Done), Idle, record(500, Calls::Pending));
+    check(record(100, Calls::Done), Idle, None);
+    check(record(300, Calls::Started), Slept, None);
+    check(record(300, Calls::Pending), ServerRevoked, None);
+}
+
+#[test]
+fn exactly_one_leader_whatever_the_order_of_the_lock_grants() {
+    use Calls::*;
+    use LockOutcome::*;
+    const STARTED: u64 = 100;
+    let check = |reason: LogoutReason, lock, rec: Option<LogoutRecord>, expected: Role| {
+        assert_eq!(
+            logout_role(reason, lock, rec, STARTED),
+            expected,
+            "{reason:?} {lock:?} {rec:?}"
+        );
+    };
+    // Granted: the record of this session decides.
+    check(Idle, Granted, record(200, Pending), Role::Leader);
+    check(OtherTab, Granted, record(200, Pending), Role::Leader);
+    check(Idle, Granted, record(200, Started), Role::Leader); // the holder was closed mid-way
+    check(OtherTab, Granted, record(200, Started), Role::Leader);
+    check(Idle, Granted, record(200, Done), Role::Follower);
+    check(OtherTab, Granted, record(200, Done), Role::Follower);
+    // No record of this session: the sender could not take part; it makes the calls itself.
+    check(Idle, Granted, None, Role::Leader);
+    check(HostRequest, Granted, record(50, Done), Role::Leader);
+    check(OtherTab, Granted, None, Role::Follower);
+    check(OtherTab, Granted, record(50, Started), Role::Follower);
+    // Timed out: the holder is frozen; never a second leader.
+    check(Idle, TimedOut, None, Role::Follower);
+    check(OtherTab, TimedOut, record(200, Started), Role::Follower);
+    // No Web Locks (a cross-site iframe): a logout of its own leads.
+    check(Slept, Unavailable, None, Role::Leader);
+    check(HostRequest, Unavailable, record(200, Pending), Role::Leader);
+    check(OtherTab, Unavailable, None, Role::Follower);
+    // Nothing left to call after a server revocation.
+    check(ServerRevoked, Granted, None, Role::Follower);
+    check(ServerRevoked, Unavailable, None, Role::Follower);
+}
+
+#[test]
+fn the_last_activity_a_new_tab_starts_from() {
+    const NOW: u64 = 10 * MIN;
+    // (shared, record, timeout, fresh, local) → start
+    let check = |shared: Option<u64>,
+                 rec: Option<LogoutRecord>,
+                 timeout: Option<u64>,
+                 local: Option<u64>,
+                 expected: u64| {
+        assert_eq!(
+            start_last_activity(shared, rec, timeout, NOW, local, NOW),
+            expected,
+            "{shared:?} {rec:?} {timeout:?} {local:?}"
+        );
+    };
+    check(None, None, Some(T), None, NOW);
+    check(Some(8 * MIN), None, Some(T), None, 8 * MIN); // not from zero
+    check(Some(NOW - T), None, Some(T), None, NOW); // expired: a new session
+    check(Some(NOW - T + 1), None, Some(T), None, NOW - T + 1);
+    check(Some(MIN), None, None, None, MIN); // no timeout: nothing expires
+    check(Some(NOW + MIN), None, Some(T), None, NOW); // the future counts from now
+                                                      // A logout recorded at or after the shared activity: that session is over (fresh sign-in).
+    check(
+        Some(8 * MIN),
+        record(9 * MIN, Calls::Done),
+        Some(T),
+        None,
+        NOW,
+    );
+    check(
+        Some(8 * MIN),
+        record(8 * MIN, Calls::Pending),
+        Some(T),
+        None,
+        NOW,
+    );
+    check(
+        Some(8 * MIN),
+        record(7 * MIN, Calls::Done),
+        Some(T),
+        None,
+        8 * MIN,
+    );
+    // This tab's own counted calls are activity too.
+    check(Some(8 * MIN), None, Some(T), Some(9 * MIN), 9 * MIN);
+    check(None, None, Some(T), Some(NOW - SEC), NOW);
+}
+
+/// Every output of `sync`, drained.
+fn drain(sync: &mut TabSync) -> Vec<TabOutput> {
+    std::iter::from_fn(|| sync.poll_output()).collect()
+}
+
+fn messages(outputs: &[TabOutput]) -> Vec<TabMessage> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            TabOutput::Broadcast(text) => Some(decode(text).expect("valid").1),
+            TabOutput::StoreLastActivity(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn local_activity_is_broadcast_and_stored_at_most_once_a_second_without_losing_the_last() {
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let mut outputs = Vec::new();
+    // 100 requests a second for a minute.
+    for i in 0..6_000u64 {
+        let now = i * 10;
+        if sync.poll_timeout().is_some_and(|t| t <= now) {
+            sync.handle_wake(&mut machine, &Shared::default(), now);
+        }
+        sync.handle_local_activity(&mut machine, now);
+        outputs.extend(drain(&mut sync));
+    }
+    let end = sync.poll_timeout().expect("a trailing send is pending");
+    sync.handle_wake(&mut machine, &Shared::default(), end);
+    outputs.extend(drain(&mut sync));
+    let sent = messages(&outputs);
+    assert!(sent.len() <= 61, "{} messages in 60 s", sent.len());
+    assert!(sent.len() >= 59, "{} messages in 60 s", sent.len());
+    assert_eq!(
+        sent.last(),
+        Some(&TabMessage::Activity { at_ms: 59_990 }),
+        "the last is not lost"
+    );
+    let stores = outputs
+        .iter()
+        .filter(|o| matches!(o, TabOutput::StoreLastActivity(_)))
+        .count();
+    assert_eq!(
+        stores,
+        sent.len(),
+        "storage is written with each broadcast, never per request"
+    );
+}
+
+#[test]
+fn messages_from_others_are_applied_and_anything_else_is_ignored() {
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let own = encode(&TabMessage::Logout { reason: Idle }, sync.id());
+    for text in [
+        own.as_str(),
+        "",
+        "{}",
+        "null",
+        r#"{"v":2,"from":"x","kind":"logout","reason":"idle"}"#,
+        r#"{"v":1,"from":"x","kind":"logout","reason":"bored"}"#,
+        r#"{"v":1,"from":"x y","kind":"activity","at":5}"#,
+        r#"{"v":1,"from":"x","kind":"activity","at":-5}"#,
+        r#"{"v":1,"from":"x","kind":"activity","at":5,"extra":1}"#,
+    ] {
+        assert!(
+            !sync.handle_message(text, &mut machine, 10 * SEC),
+            "{text:?}"
+        );
+    }
+    assert!(!machine.is_logged_out());
+    assert_eq!(machine.last_activity_ms(), 0);
+    let activity = encode(&TabMessage::Activity { at_ms: 5 * SEC }, "other");
+    assert!(sync.handle_message(&activity, &mut machine, 10 * SEC));
+    assert_eq!(machine.last_activity_ms(), 5 * SEC);
+    assert!(drain(&mut sync).is_empty(), "never re-broadcast");
+    let logout = encode(
+        &TabMessage::Logout {
+            reason: HostRequest,
+        },
+        "other",
+    );
+    assert!(sync.handle_message(&logout, &mut machine, 11 * SEC));
+    assert_eq!(
+        machine.poll_action(),
+        Some(Action::Logout { reason: OtherTab })
+    );
+    assert!(!sync.handle_logout(OtherTab));
+    assert!(
+        drain(&mut sync).is_empty(),
+        "no echo of another tab's logout"
+    );
+    // A frozen tab gets the message late, after its own expiry: still no echo.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    sync.handle_message(&logout, &mut machine, 30 * MIN);
+    assert_eq!(
+        machine.poll_action(),
+        Some(Action::Logout { reason: Slept })
+    );
+    assert!(!sync.handle_logout(Slept));
+    assert!(drain(&mut sync).is_empty());
+    // Its own logout is announced.
+    let mut sync = TabSync::new(1, 0);
+    assert!(sync.handle_logout(HostRequest));
+    assert_eq!(
+        messages(&drain(&mut sync)),
+        [TabMessage::Logout {
+            reason: HostRequest
+        }]
+    );
+}
+
+#[test]
+fn a_hello_is_answered_with_later_activity_but_is_never_activity() {
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    sync.handle_local_activity(&mut machine, 30 * SEC);
+    drain(&mut sync);
+    // Right after a broadcast: the newcomer hears the next one anyway.
+    let hello = |at| {
+        encode(
+            &TabMessage::Hello {
+                last_activity_ms: at,
+            },
+            "newcomer",
+        )
+    };
+    sync.handle_message(&hello(0), &mut machine, 30 * SEC + 500);
+    assert!(drain(&mut sync).is_empty());
+    sync.handle_message(&hello(0), &mut machine, 40 * SEC);
+    assert_eq!(
+        messages(&drain(&mut sync)),
+        [TabMessage::Activity { at_ms: 30 * SEC }]
+    );
+    // A newcomer that knows as much gets no answer; a hello moves nothing.
+    sync.handle_message(&hello(30 * SEC), &mut machine, 50 * SEC);
+    assert!(drain(&mut sync).is_empty());
+    let mut other = IdleMachine::new(config(), 0);
+    let mut other_sync = TabSync::new(2, 0);
+    other_sync.handle_message(&hello(4 * MIN), &mut other, 50 * SEC);
+    assert_eq!(other.last_activity_ms(), 0, "a hello is not activity");
+    // Logged out: silent.
+    machine.handle_logout(HostRequest, 60 * SEC);
+    sync.handle_message(&hello(0), &mut machine, 70 * SEC);
+    assert!(drain(&mut sync).is_empty());
+}
+
+#[test]
+fn a_woken_tab_applies_the_shared_activity_before_its_own_deadline() {
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let shared = Shared {
+        last_activity_ms: Some(19 * MIN),
+        storage: true,
+        peers: true,
+        ..Shared::default()
+    };
+    sync.handle_wake(&mut machine, &shared, 20 * MIN);
+    assert!(!machine.is_logged_out(), "the user worked in another tab");
+    assert_eq!(machine.poll_action(), None);
+    assert_eq!(machine.remaining_ms(20 * MIN), Some(T - MIN));
+}
+
+#[test]
+fn a_woken_tab_whose_session_ended_elsewhere_logs_out_quietly() {
+    let mut machine = IdleMachine::new(config(), 1_000);
+    let mut sync = TabSync::new(1, 1_000);
+    let ended = Shared {
+        last_activity_ms: Some(19 * MIN), // a new session's activity: must not revive this tab
+        record: record(6 * MIN, Calls::Done),
+        storage: true,
+        peers: true,
+    };
+    sync.handle_wake(&mut machine, &ended, 20 * MIN);
+    // Its own expiry passed first (the first cause is reported), but the logout is not its own:
+    // no message (it could reach a newer session's tabs), no record, no server calls.
+    assert_eq!(
+        machine.poll_action(),
+        Some(Action::Logout { reason: Slept })
+    );
+    assert!(!sync.handle_logout(Slept));
+    assert!(drain(&mut sync).is_empty());
+    // Still inside its own period: other-tab.
+    let mut machine = IdleMachine::new(config(), 1_000);
+    let mut sync = TabSync::new(1, 1_000);
+    sync.handle_wake(&mut machine, &ended, 2 * MIN);
+    assert_eq!(
+        machine.poll_action(),
+        Some(Action::Logout { reason: OtherTab })
+    );
+    assert!(!sync.handle_logout(OtherTab));
+    // A record older than this tab is another session's: ignored.
+    let mut machine = IdleMachine::new(config(), 10 * MIN);
+    let mut sync = TabSync::new(1, 10 * MIN);
+    let old = Shared {
+        record: record(6 * MIN, Calls::Done),
+        storage: true,
+        ..Shared::default()
+    };
+    sync.handle_wake(&mut machine, &old, 11 * MIN);
+    assert!(!machine.is_logged_out());
+}
+
+#[test]
+fn without_storage_a_woken_tab_asks_the_others_before_logging_out() {
+    let no_storage = Shared {
+        peers: true,
+        ..Shared::default()
+    };
+    // Another tab kept the session alive: its answer arrives within the catch-up.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let woke = 20 * MIN;
+    sync.handle_wake(&mut machine, &no_storage, woke);
+    assert!(sync.catching_up());
+    assert_eq!(
+        messages(&drain(&mut sync)),
+        [TabMessage::Hello {
+            last_activity_ms: 0
+        }]
+    );
+    assert_eq!(sync.poll_timeout(), Some(woke + CATCH_UP_MS));
+    sync.handle_local_activity(&mut machine, woke + 10); // the app refreshes on wake-up: held back
+    sync.handle_wake(&mut machine, &no_storage, woke + 20); // another wake event: still waiting
+    assert!(!machine.is_logged_out());
+    let answer = encode(
+        &TabMessage::Activity {
+            at_ms: woke - 30 * SEC,
+        },
+        "other",
+    );
+    sync.handle_message(&answer, &mut machine, woke + 40);
+    sync.handle_wake(&mut machine, &no_storage, woke + CATCH_UP_MS);
+    assert!(!sync.catching_up());
+    assert!(!machine.is_logged_out());
+    assert_eq!(
+        machine.last_activity_ms(),
+        woke + CATCH_UP_MS,
+        "the held-back activity counted"
+    );
+    assert_eq!(
+        messages(&drain(&mut sync)),
+        [TabMessage::Activity {
+            at_ms: woke + CATCH_UP_MS
+        }]
+    );
+
+    // Nobody answers: the session really expired; the held-back activity does not revive it.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    sync.handle_wake(&mut machine, &no_storage, woke);
+    sync.handle_local_activity(&mut machine, woke + 10);
+    sync.handle_wake(&mut machine, &no_storage, woke + CATCH_UP_MS);
+    assert_eq!(
+        machine.poll_action(),
+        Some(Action::Logout { reason: Slept })
+    );
+    assert_eq!(
+        machine.poll_action(),
+        None,
+        "no warning it could no longer honour"
+    );
+
+    // Alone (no channel) or with storage: no catch-up, no delay.
+    for shared in [
+        Shared::default(),
+        Shared {
+            storage: true,
+            peers: true,
+            ..Shared::default()
+        },
+    ] {
+        let mut machine = IdleMachine::new(config(), 0);
+        let mut sync = TabSync::new(1, 0);
+        sync.handle_wake(&mut machine, &shared, woke);
+        assert!(!sync.catching_up());
+        assert_eq!(
+            machine.poll_action(),
+            Some(Action::Logout { reason: Slept })
+        );
+    }
+}
+
+#[test]
+fn a_catch_up_cannot_be_stretched_by_a_clock_that_steps_back() {
+    const BASE: u64 = 120 * MIN;
+    let mut machine = IdleMachine::new(config(), BASE);
+    let mut sync = TabSync::new(1, BASE);
+    let no_storage = Shared {
+        peers: true,
+        ..Shared::default()
+    };
+    sync.handle_wake(&mut machine, &no_storage, BASE + 20 * MIN);
+    assert!(sync.catching_up());
+    // The wall clock jumps back an hour: the catch-up ends at the next wake-up, not in an hour.
+    sync.handle_wake(&mut machine, &no_storage, BASE - 40 * MIN);
+    assert!(!sync.catching_up());
+}
+
+// ---- A virtual-clock simulation of three tabs with the driver, to measure the traffic. ----
+
+struct Tab {
+    machine: IdleMachine,
+    sync: TabSync,
+    timer: Option<u64>,
+    sent: Vec<(u64, TabMessage)>,
+    logouts: Vec<(u64, LogoutReason)>,
+}
+
+struct Sim {
+    now: u64,
+    tabs: Vec<Tab>,
+    /// (deliver at, to, text)
+    wire: Vec<(u64, usize, String)>,
+    storage: Option<u64>,
+}
+
+impl Sim {
+    fn new(n: u64) -> Sim {
+        let tabs = (0..n)
+            .map(|i| Tab {
+                machine: IdleMachine::new(config(), 0),
+                sync: TabSync::new(i, 0),
+                timer: None,
+                sent: Vec::new(),
+                logouts: Vec::new(),
+            })
+            .collect();
+        let mut sim = Sim {
+            now: 0,
+            tabs,
+            wire: Vec::new(),
+            storage: Some(0),
+        };
+        for i in 0..sim.tabs.len() {
+            sim.service(i);
+        }
+        sim
+    }
+
+    fn service(&mut self, i: usize) {
+        let now = self.now;
+        let mut logout = None;
+        while let Some(action) = self.tabs[i].machine.poll_action() {
+            if let Action::Logout { reason } = action {
+                self.tabs[i].logouts.push((now, reason));
+                logout = Some(reason);
+            }
+        }
+        if let Some(reason) = logout {
+            let _ = self.tabs[i].sync.handle_logout(reason);
+        }
+        while let Some(output) = self.tabs[i].sync.poll_output() {
+            match output {
+                TabOutput::Broadcast(text) => {
+                    self.tabs[i].sent.push((now, decode(&text).unwrap().1));
+                    for to in (0..self.tabs.len()).filter(|&to| to != i) {
+                        self.wire.push((now + 3, to, text.clone()));
+                    }
+                }
+                TabOutput::StoreLastActivity(at) => self.storage = self.storage.map(|s| s.max(at)),
+            }
+        }
+        let tab = &mut self.tabs[i];
+        tab.timer = match (tab.machine.poll_timeout(), tab.sync.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    fn run_until(&mut self, until: u64) {
+        loop {
+            let timer = (0..self.tabs.len())
+                .filter_map(|i| self.tabs[i].timer.map(|t| (t, i)))
+                .min();
+            let wire = self
+                .wire
+                .iter()
+                .enumerate()
+                .map(|(k, (t, _, _))| (*t, k))
+                .min();
+            let next = match (timer, wire) {
+                (Some(t), Some(w)) if w.0 <= t.0 => Some((w.0, None, Some(w.1))),
+                (Some(t), _) => Some((t.0, Some(t.1), None)),
+                (None, Some(w)) => Some((w.0, None, Some(w.1))),
+                (None, None) => None,
+            };
+            let Some((at, timer, wire)) = next.filter(|(at, _, _)| *at <= until) else {
+                break;
+            };
+            self.now = self.now.max(at);
+            if let Some(i) = timer {
+                let shared = Shared {
+                    last_activity_ms: self.storage,
+                    storage: true,
+                    peers: true,
+                    record: None,
+                };
+                let tab = &mut self.tabs[i];
+                tab.sync.handle_wake(&mut tab.machine, &shared, self.now);
+                self.service(i);
+            }
+            if let Some(k) = wire {
+                let (_, to, text) = self.wire.remove(k);
+                let tab = &mut self.tabs[to];
+                tab.sync.handle_message(&text, &mut tab.machine, self.now);
+                self.service(to);
+            }
+        }
+        self.now = until;
+    }
+}
+
+#[test]
+fn three_tabs_at_100_requests_a_second_exchange_about_one_message_per_second() {
+    let mut sim = Sim::new(3);
+    let minute = MIN;
+    // 100 requests a second in tab 0 and 10 a second in tab 1, for one minute.
+    let mut t = 0;
+    while t < minute {
+        sim.run_until(t);
+        let tab = &mut sim.tabs[0];
+        tab.sync.handle_local_activity(&mut tab.machine, sim.now);
+        sim.service(0);
+        if t % 100 == 0 {
+            let tab = &mut sim.tabs[1];
+            tab.sync.handle_local_activity(&mut tab.machine, sim.now);
+            sim.service(1);
+        }
+        t += 10;
+    }
+    sim.run_until(minute + 2 * SEC);
+    let per_second: Vec<f64> = sim
+        .tabs
+        .iter()
+        .map(|t| t.sent.len() as f64 / 61.0)
+        .collect();
+    assert!(
+        per_second[0] <= 1.0 && per_second[1] <= 1.0,
+        "{per_second:?}"
+    );
+    assert_eq!(
+        sim.tabs[2].sent.len(),
+        0,
+        "a tab without activity sends nothing"
+    );
+    let last = sim.tabs[0].machine.last_activity_ms();
+    for tab in &sim.tabs {
+        assert_eq!(
+            tab.machine.last_activity_ms(),
+            last,
+            "every tab knows the last activity"
+        );
+    }
+    // Then idle: one tab logs out on its timer, the others within the channel's delay.
+    sim.run_until(last + T + SEC);
+    let times: Vec<u64> = sim.tabs.iter().map(|t| t.logouts[0].0).collect();
+    assert!(
+        times
+            .iter()
+            .all(|&at| at >= last + T && at <= last + T + 10),
+        "{times:?}"
+    );
+    for tab in &sim.tabs {
+        assert_eq!(tab.logouts.len(), 1);
+    }
+}
