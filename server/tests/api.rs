@@ -104,14 +104,19 @@ fn users_me_and_expansions() {
 fn groups_are_paged() {
     let server = TestServer::start();
     let token = server.token("admin");
-    let all = server.get_ok("/api/v2/groups", &token);
-    assert_eq!(all["total"], json!(6));
-    assert_eq!(all["pageNumber"], json!(1));
-    assert_eq!(all["entities"].as_array().unwrap().len(), 6);
-    let page = server.get_ok("/api/v2/groups?pageSize=4&pageNumber=2", &token);
+    // 30 groups: more than the 25 that bundles may hold, so the admin page can reach the limit.
+    let first = server.get_ok("/api/v2/groups", &token);
+    assert_eq!(first["total"], json!(30));
+    assert_eq!(first["pageNumber"], json!(1));
+    assert_eq!(first["pageSize"], json!(25));
+    assert_eq!(first["pageCount"], json!(2));
+    assert_eq!(first["entities"].as_array().unwrap().len(), 25);
+    let all = server.get_ok("/api/v2/groups?pageSize=100", &token);
+    assert_eq!(all["entities"].as_array().unwrap().len(), 30);
+    let page = server.get_ok("/api/v2/groups?pageSize=4&pageNumber=8", &token);
     assert_eq!(page["entities"].as_array().unwrap().len(), 2);
     assert_eq!(page["pageSize"], json!(4));
-    assert_eq!(page["total"], json!(6));
+    assert_eq!(page["total"], json!(30));
     let ids: Vec<&str> = all["entities"]
         .as_array()
         .unwrap()

@@ -1106,8 +1106,8 @@ async function boot() {
   }
   $("sign-out").addEventListener("click", signOut);
   try {
-    const [, , gs] = await Promise.all([loadValidator(), loadCatalog(), api(token, "/api/v2/groups"), loadSettings()]);
-    groups = Array.isArray(gs?.entities) ? gs.entities : [];
+    const [, , all] = await Promise.all([loadValidator(), loadCatalog(), allGroups(), loadSettings()]);
+    groups = all;
   } catch (e) {
     handleLoadError(e);
     return;
@@ -1143,3 +1143,15 @@ async function boot() {
 }
 
 boot();
+
+/** Every group of the organization: `GET /api/v2/groups` is paged. */
+async function allGroups() {
+  const all = [];
+  for (let page = 1; page <= 100; page++) {
+    const body = await api(token, `/api/v2/groups?pageSize=100&pageNumber=${page}`);
+    const entities = Array.isArray(body?.entities) ? body.entities : [];
+    all.push(...entities);
+    if (entities.length < 100) break;
+  }
+  return all;
+}
