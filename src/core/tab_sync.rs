@@ -419,12 +419,17 @@ impl TabSync {
     }
 
     /// The link to the other tabs just opened: say hello with what this tab knows, so that a
-    /// tab that knows a later activity answers with it.
-    pub fn hello(&mut self, machine: &IdleMachine) {
-        if !machine.is_logged_out() {
-            self.send(&TabMessage::Hello {
-                last_activity_ms: machine.last_activity_ms(),
-            });
+    /// tab that knows a later activity answers with it; and tell them about this tab's own
+    /// counted activity from before the link existed (`unshared_ms`: nobody heard of it).
+    pub fn link_opened(&mut self, machine: &IdleMachine, unshared_ms: Option<u64>, now_ms: u64) {
+        if machine.is_logged_out() {
+            return;
+        }
+        self.send(&TabMessage::Hello {
+            last_activity_ms: machine.last_activity_ms(),
+        });
+        if let Some(at_ms) = unshared_ms {
+            self.broadcast_activity(at_ms.min(machine.last_activity_ms()), now_ms);
         }
     }
 

@@ -1,6 +1,10 @@
 //! Runs the core's logout plan (`core::logout`): each step's I/O here, every decision there.
 //! A failed or hanging call never stops the local logout: each is bounded and its failure is
 //! just an outcome the plan moves past.
+//!
+//! Only the leader among the tabs makes the server calls (`leader::Coordinator`): the app's
+//! `beforeLogout` hook runs while the tab waits for that decision, then the plan is made for the
+//! role, and the leader marks the calls done before the rest of its plan.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,10 +15,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::http::Reply;
+use super::leader::Coordinator;
 use super::resume::login_url_with_state;
 use super::tracker::Inner;
 use crate::core::logout::{LogoutPlan, Step, StepOutcome};
 use crate::core::reason::LogoutReason;
+use crate::core::tab_sync::Role;
 
 /// Calls a hook and waits for the promise it returns, if any, at most `bound_ms`.
 async fn call_hook(hook: Option<Function>, arg: &JsValue, bound_ms: u32) -> StepOutcome {
@@ -54,8 +60,9 @@ fn string_field(value: &JsValue, key: &str) -> Option<String> {
         .as_string()
 }
 
-/// Runs the whole logout sequence for `reason`, then navigates to the login page.
-pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason) {
+/// Runs the whole logout sequence for `reason`, then navigates to the login page. The server
+/// calls are made only if `coordinator` makes this tab the leader.
+pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: Coordinator) {
     let (http, user_id, login_url, before_logout, bound, clear_tokens) = {
         let inner = rc.borrow();
         (
@@ -71,12 +78,18 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason) {
         let id: String = js_sys::encode_uri_component(&id).into();
         format!("/api/v2/users/{id}")
     });
-    let mut plan = LogoutPlan::new(reason, true);
     let mut target = login_url.clone();
     let reason_js = JsValue::from_str(reason.as_str());
+    // The hook runs while the lock request waits; its outcome is reported as the plan's first step.
+    let mut hook = Some(call_hook(before_logout, &reason_js, bound).await);
+    let leader = coordinator.role().await == Role::Leader;
+    let mut plan = LogoutPlan::new(reason, leader);
     while let Some(step) = plan.next_step() {
+        if step == Step::ClearTokensHook {
+            coordinator.calls_done();
+        }
         let result = match &step {
-            Step::BeforeLogoutHook => call_hook(before_logout.clone(), &reason_js, bound).await,
+            Step::BeforeLogoutHook => hook.take().unwrap_or(StepOutcome::Done),
             Step::GetRoutingStatus => match &user_path {
                 None => StepOutcome::Failed,
                 Some(p) => match http.call("GET", &format!("{p}/routingstatus"), None).await {
@@ -162,4 +175,6 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason) {
         };
         plan.handle(&step, result);
     }
+    // The lock (if this tab held it) is released here, after the navigation has started.
+    drop(coordinator);
 }

@@ -3,14 +3,17 @@
 //! turns browser events into core inputs and core outputs into browser effects.
 
 mod bindings;
+mod embed;
 mod error;
 mod fallback;
 mod http;
+mod leader;
 mod listeners;
 mod logout;
 mod options;
 mod policy_api;
 mod resume;
+mod tabs;
 mod timer;
 mod tracker;
 mod types;

@@ -1,5 +1,12 @@
-//! `InactivityTracker`: wires the interception, the one timer and the wake-up listeners to the
-//! core's idle machine, and runs the effects it asks for.
+//! `InactivityTracker`: wires the interception, the one timer, the wake-up listeners, the link
+//! to the other tabs and the embedding host to the core's idle machine and tab driver, and runs
+//! the effects they ask for.
+//!
+//! Every input goes through the core: a counted request → `TabSync::handle_local_activity`; a
+//! message from another tab → `TabSync::handle_message`; the timer or a wake event →
+//! `TabSync::handle_wake` (the shared state first, then the machine's own deadlines). After each,
+//! [`after_event`] drains the machine's actions and the driver's outputs, and re-arms the one
+//! timer at the earlier of their deadlines.
 //!
 //! Re-entrancy: user callbacks (`onWarning`, `onActivity`, …) are always called after the state
 //! borrow is released, so a callback may call back into the tracker or make requests.
@@ -13,22 +20,26 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::{MessageEvent, Window};
+use web_sys::Window;
 
 use super::bindings::{attach_sink, install_interception, uninstall_interception};
+use super::embed;
 use super::error::JsError;
 use super::fallback;
 use super::http::{Http, Reply};
+use super::leader::Coordinator;
 use super::listeners::Listener;
 use super::logout;
 use super::options::{self, Options, User};
+use super::tabs::TabLink;
 use super::timer::OneTimer;
 use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
 use crate::core::classify::{classify, Classification};
-use crate::core::idle::{Action, IdleConfig, IdleMachine};
+use crate::core::idle::{Action, IdleConfig, IdleMachine, IdleState};
 use crate::core::ledger::{Ledger, LedgerEntry, Outcome};
 use crate::core::policy::{resolve, Policy, Resolution};
 use crate::core::reason::LogoutReason;
+use crate::core::tab_sync::{start_last_activity, Scope, TabSync};
 use crate::core::url::ApiScope;
 
 /// Until the policy is known (fetched, or failed to load), the HIPAA default applies: the
@@ -47,6 +58,13 @@ pub(super) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
+/// 64 random bits for the tab id (not a secret: it only tells a tab's own messages apart).
+fn random_u64() -> u64 {
+    let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (high << 32) | low
+}
+
 /// Receives `(url, method, atMs)` from the shim for each request.
 type Sink = Closure<dyn FnMut(String, String, f64)>;
 /// Receives `(url, status)` from the shim for each 401 answer to an app request.
@@ -57,7 +75,9 @@ enum Effect {
     Warn(u64),
     WarningCleared,
     CheckServerDeadline,
-    Logout(LogoutReason),
+    /// The logout starts: the coordination with the other tabs has begun (record written, lock
+    /// request queued, message sent).
+    Logout(LogoutReason, Coordinator),
     Activity(JsValue),
 }
 
@@ -67,6 +87,14 @@ pub(super) struct Inner {
     resolution: Option<Resolution>,
     scope: ApiScope,
     machine: IdleMachine,
+    /// The cross-tab driver (always there; its outputs are dropped until the link opens).
+    sync: TabSync,
+    /// The link to the other tabs of this user: opened once the user id is known.
+    link: Option<TabLink>,
+    /// When this tracker started (a logout record older than this is another session's).
+    started_ms: u64,
+    /// The latest counted request of this tab, if any.
+    local_activity_ms: Option<u64>,
     ledger: Ledger,
     cache: HashMap<String, Classification>,
     timer: OneTimer,
@@ -139,8 +167,9 @@ impl Inner {
             Outcome::NotApi
         };
         if classification.activity {
-            self.machine
-                .handle_activity(at_ms.max(self.machine.last_activity_ms()));
+            let at = at_ms.max(self.machine.last_activity_ms());
+            self.local_activity_ms = Some(self.local_activity_ms.map_or(at, |l| l.max(at)));
+            self.sync.handle_local_activity(&mut self.machine, at);
         }
         // The ledger keeps no query or fragment: apps put tokens and personal data there.
         let shown = url.split(['?', '#']).next().unwrap_or_default();
@@ -155,33 +184,112 @@ impl Inner {
         effect
     }
 
-    /// Drains the core's actions into effects and re-arms the one timer at its next deadline.
+    /// Drains the core's actions into effects, performs the tab driver's outputs, and re-arms
+    /// the one timer at the earlier of the two next deadlines.
     fn collect(&mut self, now: u64) -> Vec<Effect> {
         let mut effects = Vec::new();
         while let Some(action) = self.machine.poll_action() {
-            effects.push(match action {
-                Action::CheckServerDeadline => Effect::CheckServerDeadline,
-                Action::Warn { remaining_ms } => Effect::Warn(remaining_ms),
-                Action::WarningCleared => Effect::WarningCleared,
-                Action::Logout { reason } => Effect::Logout(reason),
-            });
+            match action {
+                Action::CheckServerDeadline => effects.push(Effect::CheckServerDeadline),
+                Action::Warn { remaining_ms } => effects.push(Effect::Warn(remaining_ms)),
+                Action::WarningCleared => effects.push(Effect::WarningCleared),
+                Action::Logout { reason } => {
+                    if !self.logging_out {
+                        self.logging_out = true;
+                        effects.push(Effect::Logout(reason, self.begin_logout(reason)));
+                    }
+                }
+            }
         }
-        if self.stopped {
+        while let Some(output) = self.sync.poll_output() {
+            if let Some(link) = &self.link {
+                link.apply(&output);
+            }
+        }
+        if self.stopped || self.logging_out {
             self.timer.cancel();
         } else {
+            let next = match (self.machine.poll_timeout(), self.sync.poll_timeout()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let weak = self.weak.clone();
-            self.timer
-                .arm_at(self.machine.poll_timeout(), now, move || {
-                    if let Some(rc) = weak.upgrade() {
-                        if let Ok(mut inner) = rc.try_borrow_mut() {
-                            inner.timer.fired();
-                            inner.machine.handle_timeout(now_ms());
-                        }
-                        after_event(&rc);
+            self.timer.arm_at(next, now, move || {
+                if let Some(rc) = weak.upgrade() {
+                    if let Ok(mut inner) = rc.try_borrow_mut() {
+                        inner.timer.fired();
+                        inner.wake(now_ms());
                     }
-                });
+                    after_event(&rc);
+                }
+            });
         }
         effects
+    }
+
+    /// The timer fired or the page may have been unable to run: the shared state first, then
+    /// the machine's own deadlines (`TabSync::handle_wake`).
+    fn wake(&mut self, now: u64) {
+        let shared = self.link.as_ref().map(TabLink::shared).unwrap_or_default();
+        self.sync.handle_wake(&mut self.machine, &shared, now);
+    }
+
+    /// The machine logged out: tell the other tabs (unless the logout came from them), write
+    /// the logout record and queue for the logout lock — all at once, so that the tab that
+    /// logged out first is normally first in the queue.
+    fn begin_logout(&mut self, reason: LogoutReason) -> Coordinator {
+        let own = self.sync.handle_logout(reason);
+        let role_reason = if own { reason } else { LogoutReason::OtherTab };
+        match &self.link {
+            Some(link) => Coordinator::begin(
+                role_reason,
+                self.started_ms,
+                link.records(),
+                Some(link.scope().lock_name()),
+            ),
+            None => Coordinator::alone(role_reason, self.started_ms),
+        }
+    }
+
+    /// Opens the link to the other tabs of this user (once the user id is known) and starts
+    /// from the session's shared last activity rather than from zero.
+    fn open_link(&mut self, window: &Window, now: u64) {
+        let Some(user) = &self.user else {
+            return;
+        };
+        if self.link.is_some() || self.stopped || self.logging_out {
+            return;
+        }
+        let scope = Scope::new(&user.id, &api_root(&self.options.api_bases));
+        let weak = self.weak.clone();
+        let link = TabLink::open(window, scope, move |text| {
+            let Some(rc) = weak.upgrade() else { return };
+            if let Ok(mut inner) = rc.try_borrow_mut() {
+                let inner = &mut *inner;
+                inner
+                    .sync
+                    .handle_message(&text, &mut inner.machine, now_ms());
+            }
+            after_event(&rc);
+        });
+        let shared = link.shared();
+        let start = start_last_activity(
+            shared.last_activity_ms,
+            shared.record,
+            self.machine.config().timeout_ms,
+            self.started_ms,
+            self.local_activity_ms,
+            now,
+        );
+        if start < self.machine.last_activity_ms() && self.machine.state() == IdleState::Active {
+            // The session is older than this tab: count from its last activity, not from zero.
+            self.machine = IdleMachine::with_last_activity(*self.machine.config(), start, now);
+        } else {
+            self.machine.handle_remote_activity(start, now);
+        }
+        self.sync
+            .link_opened(&self.machine, self.local_activity_ms, now);
+        self.link = Some(link);
     }
 
     fn apply_policy(&mut self, policy: Policy, user: User, now: u64) {
@@ -231,7 +339,7 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
             let f = inner.options.on_warning.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
-            post_to_parent(
+            embed::post_to_parent(
                 &origins,
                 "warning",
                 Some(("remainingMs", JsValue::from_f64(ms as f64))),
@@ -242,7 +350,7 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
             let f = inner.options.on_warning_cleared.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
-            post_to_parent(&origins, "resumed", None);
+            embed::post_to_parent(&origins, "resumed", None);
             call(&f, &JsValue::UNDEFINED);
         }
         Effect::CheckServerDeadline => {
@@ -276,57 +384,18 @@ fn run(rc: &Rc<RefCell<Inner>>, effect: Effect) {
                 after_event(&rc);
             });
         }
-        Effect::Logout(reason) => {
-            drop(inner);
-            {
-                let mut inner = rc.borrow_mut();
-                if inner.logging_out {
-                    return;
-                }
-                inner.logging_out = true;
-                inner.timer.cancel();
-            }
-            let inner = rc.borrow();
+        Effect::Logout(reason, coordinator) => {
             let f = inner.options.on_logout.clone();
             let origins = inner.options.parent_origins.clone();
             drop(inner);
-            post_to_parent(
+            embed::post_to_parent(
                 &origins,
                 "logout",
                 Some(("reason", JsValue::from_str(reason.as_str()))),
             );
             call(&f, &JsValue::from_str(reason.as_str()));
-            wasm_bindgen_futures::spawn_local(logout::run(rc.clone(), reason));
+            wasm_bindgen_futures::spawn_local(logout::run(rc.clone(), reason, coordinator));
         }
-    }
-}
-
-/// Tells the embedding page (DESIGN §5 "Embedded"), only at the allowed origins, never "*".
-fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsValue)>) {
-    if origins.is_empty() {
-        return;
-    }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
-    if parent == window {
-        return;
-    }
-    let message = Object::new();
-    let _ = Reflect::set(
-        &message,
-        &JsValue::from_str("type"),
-        &JsValue::from_str(&format!("inactivity-timeout:{kind}")),
-    );
-    if let Some((key, value)) = extra {
-        let _ = Reflect::set(&message, &JsValue::from_str(key), &value);
-    }
-    for origin in origins {
-        // A parent at another origin simply does not receive it.
-        let _ = parent.post_message(&message, origin);
     }
 }
 
@@ -369,7 +438,7 @@ fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener>
         move |_| {
             if let Some(rc) = weak.upgrade() {
                 if let Ok(mut inner) = rc.try_borrow_mut() {
-                    inner.machine.handle_timeout(now_ms());
+                    inner.wake(now_ms());
                 }
                 after_event(&rc);
             }
@@ -377,11 +446,10 @@ fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener>
     };
     let mut listeners = Vec::new();
     if let Some(document) = window.document() {
-        listeners.push(Listener::new(
-            &document,
-            "visibilitychange",
-            on_wake(weak.clone()),
-        ));
+        // `resume`: the page was frozen (Page Lifecycle API) and runs again.
+        for kind in ["visibilitychange", "resume"] {
+            listeners.push(Listener::new(&document, kind, on_wake(weak.clone())));
+        }
     }
     for kind in ["focus", "pageshow", "online"] {
         listeners.push(Listener::new(window, kind, on_wake(weak.clone())));
@@ -389,37 +457,21 @@ fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener>
     listeners
 }
 
-fn host_listener(window: &Window, weak: &Weak<RefCell<Inner>>) -> Listener {
+/// The host's logout request (allowed origin, from the parent window): reason `host-request`.
+fn host_listener(
+    window: &Window,
+    weak: &Weak<RefCell<Inner>>,
+    origins: Vec<String>,
+) -> Option<Listener> {
     let weak = weak.clone();
-    Listener::new(window, "message", move |event| {
-        let Some(event) = event.dyn_ref::<MessageEvent>() else {
-            return;
-        };
+    embed::listen_to_host(window, origins, move || {
         let Some(rc) = weak.upgrade() else { return };
-        let allowed = rc
-            .try_borrow()
-            .map(|inner| {
-                inner
-                    .options
-                    .parent_origins
-                    .iter()
-                    .any(|o| *o == event.origin())
-            })
-            .unwrap_or(false);
-        if !allowed {
-            return;
+        if let Ok(mut inner) = rc.try_borrow_mut() {
+            inner
+                .machine
+                .handle_logout(LogoutReason::HostRequest, now_ms());
         }
-        let kind = Reflect::get(&event.data(), &JsValue::from_str("type"))
-            .ok()
-            .and_then(|t| t.as_string());
-        if kind.as_deref() == Some("inactivity-timeout:logout-request") {
-            if let Ok(mut inner) = rc.try_borrow_mut() {
-                inner
-                    .machine
-                    .handle_logout(LogoutReason::HostRequest, now_ms());
-            }
-            after_event(&rc);
-        }
+        after_event(&rc);
     })
 }
 
@@ -441,7 +493,11 @@ async fn fetch_missing(rc: Rc<RefCell<Inner>>) {
     match (policy, user) {
         (Ok(policy), Ok(user)) => {
             if let Ok(mut inner) = rc.try_borrow_mut() {
-                inner.apply_policy(policy, user, now_ms());
+                let now = now_ms();
+                inner.apply_policy(policy, user, now);
+                if let Some(window) = web_sys::window() {
+                    inner.open_link(&window, now);
+                }
             }
         }
         (policy, user) => {
@@ -549,6 +605,7 @@ impl InactivityTracker {
         let policy = options.policy.take();
         let user = options.user.clone();
         let ledger = Ledger::new(options.ledger_size);
+        let sync = TabSync::new(random_u64(), now);
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {
                 options,
@@ -556,6 +613,10 @@ impl InactivityTracker {
                 resolution,
                 scope,
                 machine,
+                sync,
+                link: None,
+                started_ms: now,
+                local_activity_ms: None,
                 ledger,
                 cache: HashMap::new(),
                 timer: OneTimer::default(),
@@ -600,9 +661,13 @@ impl InactivityTracker {
         {
             let mut state = inner.borrow_mut();
             state.listeners = wake_listeners(&window, &weak);
-            if !state.options.parent_origins.is_empty() {
-                state.listeners.push(host_listener(&window, &weak));
-            }
+            let origins = state.options.parent_origins.clone();
+            state
+                .listeners
+                .extend(host_listener(&window, &weak, origins));
+            // Before the queued calls: a new tab starts from the session's last activity, then
+            // its own calls count on top (and are told to the others).
+            state.open_link(&window, now);
             state.sink = Some(sink);
             state.status_sink = Some(status_sink);
             for call in queued.iter() {
@@ -622,7 +687,10 @@ impl InactivityTracker {
         if needs_fetch {
             wasm_bindgen_futures::spawn_local(fetch_missing(inner.clone()));
         }
+        let origins = inner.borrow().options.parent_origins.clone();
         after_event(&inner);
+        // Embedded: the host learns that the client is signed in and tracking (again).
+        embed::post_to_parent(&origins, "resumed", None);
         Ok(InactivityTracker { inner })
     }
 
@@ -636,6 +704,7 @@ impl InactivityTracker {
         inner.stopped = true;
         inner.timer.cancel();
         inner.listeners.clear();
+        inner.link = None;
         uninstall_interception();
         inner.sink = None;
         inner.status_sink = None;
@@ -648,6 +717,36 @@ impl InactivityTracker {
     #[wasm_bindgen(js_name = simulateFailure)]
     pub fn simulate_failure(&self) {
         panic!("simulated failure (tracker.simulateFailure())");
+    }
+
+    /// How this tab shares the session with the other tabs of the same client and user:
+    /// `{ tabId, transport, sharedStorage }`. `transport` is `"broadcast-channel"`,
+    /// `"storage-events"` (no `BroadcastChannel`), `"none"` (the tab is alone), or `null` while
+    /// the user id is not known yet; `sharedStorage` tells whether the shared last activity and
+    /// logout record in `localStorage` are usable (not in a cross-site iframe that denies
+    /// storage).
+    #[wasm_bindgen(
+        js_name = tabs,
+        unchecked_return_type = "{ tabId: string; transport: \"broadcast-channel\" | \"storage-events\" | \"none\" | null; sharedStorage: boolean }"
+    )]
+    pub fn tabs(&self) -> JsValue {
+        let inner = self.inner.borrow();
+        let value = Object::new();
+        let set = |key: &str, v: &JsValue| {
+            let _ = Reflect::set(&value, &JsValue::from_str(key), v);
+        };
+        set("tabId", &JsValue::from_str(inner.sync.id()));
+        match &inner.link {
+            Some(link) => {
+                set("transport", &JsValue::from_str(link.transport().as_str()));
+                set("sharedStorage", &JsValue::from_bool(link.shared().storage));
+            }
+            None => {
+                set("transport", &JsValue::NULL);
+                set("sharedStorage", &JsValue::FALSE);
+            }
+        }
+        value.into()
     }
 
     /// Milliseconds until the idle logout, or `null` when no timeout applies to this user.
@@ -714,7 +813,11 @@ impl InactivityTracker {
         {
             let mut inner = rc.borrow_mut();
             if !inner.stopped && !inner.logging_out {
-                inner.machine.handle_activity(now_ms());
+                let inner = &mut *inner;
+                let now = now_ms();
+                inner.local_activity_ms = Some(now);
+                // Told to the other tabs too: their warnings clear.
+                inner.sync.handle_local_activity(&mut inner.machine, now);
             }
         }
         after_event(&rc);
