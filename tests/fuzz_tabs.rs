@@ -1,0 +1,237 @@
+//! Fuzzing cross-tab messages (issue 7, bad input): every message round-trips in any key order
+//! and spacing; one mutation — each way a message can be wrong — makes it ignored; a hostile
+//! sender id never breaks the JSON. The channel is untrusted and `decode` answers `None` for
+//! anything that is not exactly a message (there is no error to show: another tab's garbage is
+//! dropped, not reported). The long run is `npm run fuzz` (fuzz/, target `tabs`).
+#![cfg(not(target_arch = "wasm32"))]
+
+use inactivity_timeout::core::reason::LogoutReason;
+use inactivity_timeout::core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
+use proptest::prelude::*;
+
+fn message() -> impl Strategy<Value = TabMessage> {
+    prop_oneof![
+        prop_oneof![
+            any::<u64>(),
+            Just(0),
+            Just(u64::MAX),
+            1_600_000_000_000u64..1_900_000_000_000
+        ]
+        .prop_map(|at_ms| TabMessage::Activity { at_ms }),
+        any::<u64>().prop_map(|last_activity_ms| TabMessage::Hello { last_activity_ms }),
+        prop::sample::select(LogoutReason::ALL.to_vec())
+            .prop_map(|reason| TabMessage::Logout { reason }),
+    ]
+}
+
+/// The fields of a message as (key, raw JSON value), in our order.
+fn fields(msg: &TabMessage, from: &str) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("v".to_owned(), "1".to_owned()),
+        ("from".to_owned(), format!("\"{from}\"")),
+    ];
+    match msg {
+        TabMessage::Activity { at_ms } => {
+            f.push(("kind".into(), "\"activity\"".into()));
+            f.push(("at".into(), at_ms.to_string()));
+        }
+        TabMessage::Hello { last_activity_ms } => {
+            f.push(("kind".into(), "\"hello\"".into()));
+            f.push(("at".into(), last_activity_ms.to_string()));
+        }
+        TabMessage::Logout { reason } => {
+            f.push(("kind".into(), "\"logout\"".into()));
+            f.push(("reason".into(), format!("\"{}\"", reason.as_str())));
+        }
+    }
+    f
+}
+
+/// Writes the fields as a JSON object with `ws` (JSON whitespace) around every token.
+fn render(fields: &[(String, String)], ws: &[&str]) -> String {
+    let mut k = 0;
+    let mut w = || {
+        k += 1;
+        ws[k % ws.len()]
+    };
+    let mut out = format!("{}{{", w());
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{}\"{key}\"{}:{}{value}{}", w(), w(), w(), w()));
+    }
+    out.push('}');
+    out.push_str(w());
+    out
+}
+
+fn whitespace() -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(
+        prop::sample::select(vec!["", "", " ", "\t", "\n", "\r\n", "  "]),
+        1..8,
+    )
+}
+
+/// One way a message can be wrong.
+#[derive(Debug, Clone)]
+enum Mutation {
+    /// Replace the value of this key with this raw JSON.
+    Value(&'static str, &'static str),
+    /// Drop this key.
+    Drop(&'static str),
+    /// Add this field (raw JSON value).
+    Add(&'static str, &'static str),
+    /// The field at this index twice.
+    Repeat(usize),
+    /// Text after the object.
+    Trailing(&'static str),
+    /// A sender id that is not one.
+    Sender(&'static str),
+    /// Longer than the limit, with valid-looking padding.
+    Overlong,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        prop::sample::select(vec![
+            ("v", "2"),
+            ("v", "0"),
+            ("v", "\"1\""),
+            ("v", "1.0"),
+            ("v", "01"),
+            ("v", "-1"),
+            ("v", "1e0"),
+            ("v", "null"),
+            ("v", "true"),
+            ("v", "[1]"),
+            ("kind", "\"Activity\""),
+            ("kind", "\"idle\""),
+            ("kind", "1"),
+            ("kind", "\"activ\\u0069ty\""),
+            ("at", "-1"),
+            ("at", "1.5"),
+            ("at", "1e3"),
+            ("at", "18446744073709551616"),
+            ("at", "007"),
+            ("at", "\"1\""),
+            ("at", "null"),
+            ("at", "99999999999999999999999"),
+            ("reason", "\"IDLE\""),
+            ("reason", "\"timeout\""),
+            ("reason", "\"\""),
+            ("reason", "1"),
+            ("reason", "\"id\\u006ce\""),
+            ("from", "\"\""),
+            ("from", "1"),
+            ("from", "null"),
+        ])
+        .prop_map(|(k, v)| Mutation::Value(k, v)),
+        prop::sample::select(vec!["v", "from", "kind", "at", "reason"]).prop_map(Mutation::Drop),
+        prop::sample::select(vec![
+            ("extra", "1"),
+            ("__proto__", "{}"),
+            ("reason", "\"idle\""),
+            ("at", "1"),
+            ("V", "1"),
+        ])
+        .prop_map(|(k, v)| Mutation::Add(k, v)),
+        (0usize..4).prop_map(Mutation::Repeat),
+        prop::sample::select(vec![",", "}", "x", "{}", "\u{0}", "//"]).prop_map(Mutation::Trailing),
+        prop::sample::select(vec![
+            "a b",
+            "tab\u{0}",
+            "x\"y",
+            "é",
+            "<script>",
+            "a.b",
+            "a/b",
+            "t\\u0031",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+        ])
+        .prop_map(Mutation::Sender),
+        Just(Mutation::Overlong),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Messages come back in any key order and spacing.
+    #[test]
+    fn messages_round_trip_in_any_order(msg in message(), from in "[A-Za-z0-9_-]{1,64}", ws in whitespace(), order in Just(vec![0usize, 1, 2, 3]).prop_shuffle()) {
+        prop_assert_eq!(decode(&encode(&msg, &from)), Some((from.clone(), msg)));
+        let f = fields(&msg, &from);
+        let shuffled: Vec<(String, String)> = order.iter().map(|&i| f[i].clone()).collect();
+        let text = render(&shuffled, &ws);
+        if text.len() <= MAX_MESSAGE_LEN {
+            prop_assert_eq!(decode(&text), Some((from, msg)), "{:?}", text);
+        } else {
+            prop_assert_eq!(decode(&text), None);
+        }
+    }
+
+    /// One mutation and the message is ignored.
+    #[test]
+    fn one_mutation_is_ignored(msg in message(), from in "[a-z0-9]{1,12}", ws in whitespace(), m in mutation()) {
+        let mut f = fields(&msg, &from);
+        let set = |f: &mut Vec<(String, String)>, key: &str, value: String| -> bool {
+            match f.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => { slot.1 = value; true }
+                None => false,
+            }
+        };
+        let mut trailing = "";
+        match &m {
+            Mutation::Value(key, value) => {
+                // A key the message does not have: add it instead (a superfluous field).
+                if !set(&mut f, key, (*value).to_owned()) {
+                    f.push(((*key).to_owned(), (*value).to_owned()));
+                }
+            }
+            Mutation::Drop(key) => {
+                if f.iter().any(|(k, _)| k == key) {
+                    f.retain(|(k, _)| k != key);
+                } else {
+                    f.push(((*key).to_owned(), "\"x\"".to_owned()));
+                }
+            }
+            Mutation::Add(key, value) => {
+                if f.iter().any(|(k, _)| k == key) {
+                    let again = f.iter().find(|(k, _)| k == key).unwrap().clone();
+                    f.push(again);
+                } else {
+                    f.push(((*key).to_owned(), (*value).to_owned()));
+                }
+            }
+            Mutation::Repeat(i) => {
+                let again = f[*i].clone();
+                f.push(again);
+            }
+            Mutation::Trailing(t) => trailing = t,
+            Mutation::Sender(s) => { set(&mut f, "from", format!("\"{s}\"")); }
+            Mutation::Overlong => {
+                let pad = format!("\"{}\"", "a".repeat(MAX_MESSAGE_LEN));
+                set(&mut f, "from", pad);
+            }
+        }
+        let text = format!("{}{trailing}", render(&f, &ws));
+        prop_assert_eq!(decode(&text), None, "{:?}: {:?}", m, text);
+    }
+
+    /// Whatever the sender string, `encode` writes JSON that serde_json reads back with that
+    /// sender; `decode` takes it only when the sender is a valid tab id.
+    #[test]
+    fn hostile_senders_never_break_the_json(msg in message(), from in "\\PC{0,20}|[\\x00-\\x1f\"\\\\]{1,8}") {
+        let text = encode(&msg, &from);
+        let value: serde_json::Value = serde_json::from_str(&text).expect("well-formed JSON");
+        prop_assert_eq!(value["from"].as_str(), Some(from.as_str()));
+        let valid = !from.is_empty() && from.len() <= 64 && from.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let decoded = decode(&text);
+        if valid && text.len() <= MAX_MESSAGE_LEN {
+            prop_assert_eq!(decoded, Some((from, msg)));
+        } else {
+            prop_assert_eq!(decoded, None);
+        }
+    }
+}
