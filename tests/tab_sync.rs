@@ -5,8 +5,9 @@
 use inactivity_timeout::core::idle::{Action, IdleConfig, IdleMachine};
 use inactivity_timeout::core::reason::LogoutReason::{self, *};
 use inactivity_timeout::core::tab_sync::{
-    logout_role, parse_ms, record_at_logout, start_last_activity, Calls, LockOutcome, LogoutRecord,
-    Role, Scope, Shared, TabOutput, TabSync, CATCH_UP_MS,
+    abandoned, logout_role, parse_ms, record_at_logout, scope_of_key, start_last_activity, Calls,
+    LockOutcome, LogoutRecord, Role, Scope, Shared, TabOutput, TabSync, ABANDONED_AFTER_MS,
+    CATCH_UP_MS,
 };
 use inactivity_timeout::core::tabs::{decode, encode, TabMessage};
 
@@ -42,6 +43,53 @@ fn scope_names_are_per_user_and_api_and_cannot_reach_into_each_other() {
     assert_eq!(s.logout_key(), "inactivity-timeout:v1:u1:logout");
     assert_eq!(s.message_key(), "inactivity-timeout:v1:u1:message");
     assert_eq!(s.lock_name(), "inactivity-timeout:v1:u1:logout");
+}
+
+#[test]
+fn a_session_is_one_access_token_whose_fingerprint_only_is_in_the_names() {
+    let user = Scope::new("u1", "");
+    let a = Scope::new("u1", "").with_session("token-a");
+    let b = Scope::new("u1", "").with_session("token-b");
+    assert_ne!(a.channel(), b.channel(), "two sign-ins, two sessions");
+    assert_ne!(a.channel(), user.channel());
+    assert_eq!(
+        a,
+        Scope::new("u1", "").with_session("token-a"),
+        "the same token, the same session"
+    );
+    assert_eq!(
+        Scope::new("u1", "").with_session(""),
+        user,
+        "no token: per user"
+    );
+    for scope in [&a, &b] {
+        assert!(!scope.channel().contains("token"), "{}", scope.channel());
+        assert!(scope.channel().starts_with(user.prefix()));
+    }
+}
+
+#[test]
+fn the_keys_of_abandoned_sessions_are_recognized() {
+    let check =
+        |key: &str, expected: Option<&str>| assert_eq!(scope_of_key(key), expected, "{key:?}");
+    let s = Scope::new("u1", "").with_session("t");
+    check(&s.last_activity_key(), Some(s.prefix()));
+    check(&s.logout_key(), Some(s.prefix()));
+    check(&s.message_key(), Some(s.prefix()));
+    check("inactivity-timeout:v1::logout", None);
+    check("inactivity-timeout:v2:u1:logout", None);
+    check("inactivity-timeout:return-to", None);
+    check("app.token", None);
+    const DAY: u64 = ABANDONED_AFTER_MS;
+    let now = 10 * DAY;
+    assert!(abandoned(None, None, now), "nothing readable");
+    assert!(abandoned(Some(now - DAY - 1), None, now));
+    assert!(!abandoned(Some(now - DAY), None, now));
+    assert!(
+        !abandoned(Some(2 * DAY), record(now - 5, Calls::Done), now),
+        "a recent logout"
+    );
+    assert!(abandoned(Some(2 * DAY), record(3 * DAY, Calls::Done), now));
 }
 
 #[test]

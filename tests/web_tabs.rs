@@ -44,6 +44,13 @@ export function post(user, data) {
   channel.postMessage(data);
   channel.close();
 }
+/** The session part of a scope: "#" and the 64-bit FNV-1a of the access token, in hex. */
+export function session(token) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(token)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return "#" + h.toString(16).padStart(16, "0");
+}
+export function storageKeys() { return Object.keys(localStorage); }
 export function sleep(ms) { return new Promise((ok) => setTimeout(ok, ms)); }
 export function apiCall(path) { return fetch(path).then((r) => r.status, () => -1); }
 export function serverCalls(fragment) {
@@ -105,6 +112,9 @@ extern "C" {
     fn listen(user: &str) -> JsValue;
     fn post(user: &str, data: &JsValue);
     fn sleep(ms: u32) -> Promise;
+    fn session(token: &str) -> String;
+    #[wasm_bindgen(js_name = storageKeys)]
+    fn storage_keys() -> js_sys::Array;
     #[wasm_bindgen(js_name = apiCall)]
     fn api_call(path: &str) -> Promise;
     #[wasm_bindgen(js_name = serverCalls)]
@@ -552,5 +562,76 @@ async fn without_storage_the_tab_shares_by_messages_only() {
         .await
         .unwrap();
     assert!(remaining(&tracker) > 9.9 * MIN);
+    tracker.stop();
+}
+
+#[wasm_bindgen_test]
+async fn tabs_with_another_access_token_are_another_session() {
+    let user = "token-user";
+    let mine = format!("{user}{}", session("token-1"));
+    let same_session = listen(&mine);
+    let other_session = listen(&format!("{user}{}", session("token-2")));
+    let no_session = listen(user);
+    let extra = js_sys::Object::new();
+    let token: Function = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from_str("token-1"))
+        .into_js_value()
+        .unchecked_into();
+    Reflect::set(&extra, &"accessToken".into(), &token).unwrap();
+    let tracker = InactivityTracker::start(options(user, &extra).unchecked_into()).unwrap();
+    eventually(1_000, "the hello", || {
+        seen(&same_session, "hello").len() == 1
+    })
+    .await;
+    wait(100).await;
+    for other in [&other_session, &no_session] {
+        assert_eq!(js_sys::Array::from(&get(other, "seen")).length(), 0);
+    }
+    // The session's keys hold the token's fingerprint, never the token.
+    JsFuture::from(api_call("/api/v2/routing/queues"))
+        .await
+        .unwrap();
+    eventually(2_000, "the shared last activity", || {
+        get_item(&key(&mine, "last-activity")).is_some()
+    })
+    .await;
+    assert!(storage_keys()
+        .iter()
+        .all(|k| !k.as_string().unwrap().contains("token-1")));
+    tracker.stop();
+    for observer in [&same_session, &other_session, &no_session] {
+        close(observer);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_shared_state_of_sessions_abandoned_for_a_day_is_removed() {
+    let day = 24.0 * 60.0 * MIN;
+    let old = "janitor#00000000000000aa";
+    let recent = "janitor#00000000000000bb";
+    set_item(
+        &key(old, "last-activity"),
+        &format!("{}", (now() - 2.0 * day) as u64),
+    );
+    set_item(
+        &key(old, "logout"),
+        &format!("1 {} done", (now() - 2.0 * day) as u64),
+    );
+    set_item(&key(old, "message"), "{}");
+    set_item(&key("janitor#00000000000000cc", "message"), "garbage");
+    set_item(
+        &key(recent, "last-activity"),
+        &format!("{}", (now() - 2.0 * MIN) as u64),
+    );
+    set_item("someone-else:key", "kept");
+    let tracker = start("janitor");
+    for what in ["last-activity", "logout", "message"] {
+        assert_eq!(get_item(&key(old, what)), None, "{what}");
+    }
+    assert_eq!(get_item(&key("janitor#00000000000000cc", "message")), None);
+    assert!(
+        get_item(&key(recent, "last-activity")).is_some(),
+        "a live session is kept"
+    );
+    assert_eq!(get_item("someone-else:key").as_deref(), Some("kept"));
     tracker.stop();
 }

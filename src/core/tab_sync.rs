@@ -5,7 +5,11 @@
 //!
 //! * [`Scope`]: the names of the channel, the storage keys and the lock of one session —
 //!   per origin (browsers scope `BroadcastChannel`, `localStorage` and Web Locks by origin),
-//!   per platform API and per user, so two users or two platforms never collide;
+//!   per platform API, per user and per access token, so two users, two platforms or two
+//!   sessions never collide. The token is part of the scope because the server keeps its idle
+//!   deadline per token: tabs with different tokens are different sessions to the server, and
+//!   sharing one idle timer between them would keep a tab alive on the client whose token the
+//!   server revokes;
 //! * [`start_last_activity`]: the last activity a tab starts from — the shared one, unless it
 //!   belongs to a session that already ended or expired (a fresh sign-in must never inherit a
 //!   dead session: it would log out at once and loop back to the login page);
@@ -71,8 +75,16 @@ pub const LEADER_WAIT_MS: u64 = 10_000;
 /// The longest decimal number the storage records accept (16 digits: ms until the year 318857).
 const MAX_DIGITS: usize = 16;
 
+/// Shared state of a session untouched for this long (a day) is removed when a tab opens its
+/// link: every sign-in makes a new session, whose few keys must not pile up in `localStorage`.
+pub const ABANDONED_AFTER_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The suffixes of the storage keys of a scope.
+const KEY_SUFFIXES: [&str; 3] = [":last-activity", ":logout", ":message"];
+
 /// The names of the shared browser state of one session: per origin (implicit: browsers scope
-/// all of it by origin), per platform API and per user.
+/// all of it by origin), per platform API, per user and — with [`Scope::with_session`] — per
+/// access token.
 ///
 /// ```
 /// use inactivity_timeout::core::tab_sync::Scope;
@@ -81,6 +93,8 @@ const MAX_DIGITS: usize = 16;
 /// assert_eq!(scope.last_activity_key(), "inactivity-timeout:v1:user%3A1:last-activity");
 /// let other_api = Scope::new("user:1", "https://api.example.com");
 /// assert_eq!(other_api.channel(), "inactivity-timeout:v1:user%3A1@https%3A%2F%2Fapi.example.com");
+/// let session = Scope::new("user:1", "").with_session("a-token");
+/// assert_eq!(session.channel(), "inactivity-timeout:v1:user%3A1#ad41923eefb1ec90");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -98,6 +112,21 @@ impl Scope {
             encode_component(api_root, &mut prefix);
         }
         Scope { prefix }
+    }
+
+    /// The same scope, narrowed to the tabs that hold `access_token` (its 64-bit FNV-1a
+    /// fingerprint, never the token itself). An empty token changes nothing.
+    #[must_use]
+    pub fn with_session(mut self, access_token: &str) -> Scope {
+        if !access_token.is_empty() {
+            let _ = write!(self.prefix, "#{:016x}", fingerprint(access_token));
+        }
+        self
+    }
+
+    /// The part every name of this scope starts with.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The `BroadcastChannel` name.
@@ -125,6 +154,44 @@ impl Scope {
     pub fn lock_name(&self) -> String {
         format!("{}:logout", self.prefix)
     }
+}
+
+/// The 64-bit FNV-1a hash of `text`: tells sessions apart without putting a token in a name.
+fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The scope prefix of a storage key this crate writes (any scope, any version-1 key), or
+/// `None` for any other key.
+///
+/// ```
+/// use inactivity_timeout::core::tab_sync::scope_of_key;
+/// assert_eq!(scope_of_key("inactivity-timeout:v1:u1#0a:logout"), Some("inactivity-timeout:v1:u1#0a"));
+/// assert_eq!(scope_of_key("inactivity-timeout:v1:u1:other"), None);
+/// assert_eq!(scope_of_key("someone-else:logout"), None);
+/// ```
+pub fn scope_of_key(key: &str) -> Option<&str> {
+    let head = format!("{NAMESPACE}:v1:");
+    if !key.starts_with(&head) {
+        return None;
+    }
+    KEY_SUFFIXES
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .filter(|prefix| prefix.len() > head.len())
+}
+
+/// Whether the shared state of a session — its last activity and logout record, as stored —
+/// was left behind: nothing in it is newer than [`ABANDONED_AFTER_MS`] ago (or nothing in it
+/// is readable). Its keys can go.
+pub fn abandoned(last_activity_ms: Option<u64>, record: Option<LogoutRecord>, now_ms: u64) -> bool {
+    let latest = match (last_activity_ms, record.map(|r| r.ended_ms)) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    latest.is_none_or(|t| t.saturating_add(ABANDONED_AFTER_MS) < now_ms)
 }
 
 fn encode_component(value: &str, out: &mut String) {

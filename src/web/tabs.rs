@@ -15,7 +15,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Storage, StorageEvent, Window};
 
 use super::listeners::Listener;
-use crate::core::tab_sync::{parse_ms, LogoutRecord, Scope, Shared, TabOutput};
+use crate::core::tab_sync::{
+    abandoned, parse_ms, scope_of_key, LogoutRecord, Scope, Shared, TabOutput,
+};
 use crate::core::tabs::MAX_MESSAGE_LEN;
 
 /// How messages travel between the tabs.
@@ -46,6 +48,34 @@ fn local_storage(window: &Window) -> Option<Storage> {
     // Reading can still throw (storage disabled after the fact): probe once.
     storage.length().ok()?;
     Some(storage)
+}
+
+/// Removes the keys of the sessions (other than `own`) that nobody touched for a day
+/// (`core::tab_sync::abandoned`): each sign-in is a new session with a few keys of its own.
+fn remove_abandoned(storage: &Storage, own: &Scope, now_ms: u64) {
+    let length = storage.length().unwrap_or(0);
+    let mut scopes: Vec<String> = (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|key| scope_of_key(&key).map(str::to_owned))
+        .filter(|prefix| prefix != own.prefix())
+        .collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    for prefix in scopes {
+        let read = |suffix: &str| {
+            storage
+                .get_item(&format!("{prefix}:{suffix}"))
+                .ok()
+                .flatten()
+        };
+        let last_activity = read("last-activity").and_then(|t| parse_ms(&t));
+        let record = read("logout").and_then(|t| LogoutRecord::parse(&t));
+        if abandoned(last_activity, record, now_ms) {
+            for suffix in ["last-activity", "logout", "message"] {
+                let _ = storage.remove_item(&format!("{prefix}:{suffix}"));
+            }
+        }
+    }
 }
 
 /// The logout record of one session in `localStorage`.
@@ -92,11 +122,20 @@ pub struct TabLink {
 }
 
 impl TabLink {
-    /// Opens the link for `scope`; `on_message` receives every message text another tab sends
-    /// (untrusted: decode it with the core codec). Never fails: what is missing is left out.
-    pub fn open(window: &Window, scope: Scope, on_message: impl FnMut(String) + 'static) -> Self {
+    /// Opens the link for `scope` at `now_ms`; `on_message` receives every message text another
+    /// tab sends (untrusted: decode it with the core codec). Never fails: what is missing is
+    /// left out. Removes the shared state of abandoned sessions on the way.
+    pub fn open(
+        window: &Window,
+        scope: Scope,
+        now_ms: u64,
+        on_message: impl FnMut(String) + 'static,
+    ) -> Self {
         let on_message = Rc::new(RefCell::new(on_message));
         let storage = local_storage(window);
+        if let Some(storage) = &storage {
+            remove_abandoned(storage, &scope, now_ms);
+        }
         let channel = BroadcastChannel::new(&scope.channel()).ok().map(|channel| {
             let on_message = on_message.clone();
             let listener = Listener::new(&channel, "message", move |event| {

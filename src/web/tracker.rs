@@ -251,8 +251,9 @@ impl Inner {
         }
     }
 
-    /// Opens the link to the other tabs of this user (once the user id is known) and starts
-    /// from the session's shared last activity rather than from zero.
+    /// Opens the link to the other tabs of this session — this user with this access token —
+    /// once the user id is known, and starts from the session's shared last activity rather
+    /// than from zero.
     fn open_link(&mut self, window: &Window, now: u64) {
         let Some(user) = &self.user else {
             return;
@@ -260,9 +261,16 @@ impl Inner {
         if self.link.is_some() || self.stopped || self.logging_out {
             return;
         }
-        let scope = Scope::new(&user.id, &api_root(&self.options.api_bases));
+        // One session = one access token: the server keeps its idle deadline per token.
+        let token = self
+            .options
+            .access_token
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok()?.as_string())
+            .unwrap_or_default();
+        let scope = Scope::new(&user.id, &api_root(&self.options.api_bases)).with_session(&token);
         let weak = self.weak.clone();
-        let link = TabLink::open(window, scope, move |text| {
+        let link = TabLink::open(window, scope, now, move |text| {
             let Some(rc) = weak.upgrade() else { return };
             if let Ok(mut inner) = rc.try_borrow_mut() {
                 let inner = &mut *inner;

@@ -9,7 +9,13 @@ import { startServer, launchBrowser, signIn, advanceTogether } from "./harness.m
 
 const MINUTE = 60_000;
 const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
-const CHANNEL = `inactivity-timeout:v1:${AGENT_ID}`;
+
+/** The channel of a session: the user and the 64-bit FNV-1a fingerprint of its access token. */
+function channelOf(token) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(token)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return `inactivity-timeout:v1:${AGENT_ID}#${h.toString(16).padStart(16, "0")}`;
+}
 const LOGOUT_CALLS = [
   `GET /api/v2/users/${AGENT_ID}/routingstatus`,
   `PUT /api/v2/users/${AGENT_ID}/routingstatus`,
@@ -111,8 +117,9 @@ async function runPastExpiry(page) {
 }
 
 test("activity in one tab keeps every tab alive, at about one message per tab per second", async () => {
-  const { context, pages } = await openTabs(3);
+  const { context, pages, token } = await openTabs(3);
   const [a, b, c] = pages;
+  const CHANNEL = channelOf(token);
   await advanceTogether(a, server, 5 * MINUTE);
   await b.getByRole("button", { name: /load queues/i }).click();
   await b.getByText("Queues loaded.").waitFor();
