@@ -3,7 +3,8 @@
 
 use std::sync::OnceLock;
 
-/// Checks of bugs already reported on issue 7 can be turned off to hunt for others, e.g.
+/// The checks of bugs this fuzzing already found (issue 7; the ignored tests in
+/// tests/fuzz_return_to.rs and tests/fuzz_url.rs) can be turned off to hunt for others, e.g.
 /// `FUZZ_SKIP_KNOWN=return-to-dot-segments,normalize-idempotence npm run fuzz`. By default every
 /// check runs, so a known bug fails the run until it is fixed.
 pub fn check_known(name: &str) -> bool {
