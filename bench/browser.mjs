@@ -78,7 +78,7 @@ const nopJob = () => window.__bench.mod.nop();
  * XHR; × exclusion lists of 5, 100, 200 entries and the full catalog (the peer only: the policy
  * allows at most 200 entries, DESIGN §2, so the tracker refuses a longer list).
  */
-export async function overhead(browser, base, { lists, rounds = 7, targetMs = 15, log = () => {} }) {
+export async function overhead(browser, base, { lists, rounds = 7, targetMs = 15, log = () => {}, variants = ["none", "floor", "peer", "tracker"], builds = {} }) {
   const pages = [];
   const add = async (variant, size, install) => {
     const p = await openPage(browser, base);
@@ -86,16 +86,22 @@ export async function overhead(browser, base, { lists, rounds = 7, targetMs = 15
     await install(p);
     pages.push({ variant, size, ...p });
   };
-  await add("none", null, async () => {});
-  await add("floor", null, (p) => p.page.evaluate(() => window.__bench.mod.installFloor()));
+  if (variants.includes("none")) await add("none", null, async () => {});
+  if (variants.includes("floor")) await add("floor", null, (p) => p.page.evaluate(() => window.__bench.mod.installFloor()));
   for (const [size, list] of Object.entries(lists)) {
-    await add("peer", size, (p) => p.page.evaluate((l) => window.__bench.mod.installPeer(l), list));
+    if (variants.includes("peer")) await add("peer", size, (p) => p.page.evaluate((l) => window.__bench.mod.installPeer(l), list));
     if (list.length <= 200) {
-      await add("tracker", size, (p) => p.page.evaluate((l) => window.__bench.mod.installTracker(l), list));
+      if (variants.includes("tracker")) {
+        await add("tracker", size, (p) => p.page.evaluate((l) => window.__bench.mod.installTracker(l), list));
+      }
+      // Other builds of the package (e.g. profile experiments), as `tracker <label>`.
+      for (const [label, urls] of Object.entries(builds)) {
+        await add(`tracker ${label}`, size, (p) => p.page.evaluate(({ l, urls }) => window.__bench.mod.installTracker(l, urls), { l: list, urls }));
+      }
     }
   }
   // Sanity: every variant that classifies sees each kind as expected.
-  for (const p of pages.filter((p) => p.variant === "peer" || p.variant === "tracker")) {
+  for (const p of pages.filter((p) => p.variant !== "none" && p.variant !== "floor")) {
     for (const [kind, { url }] of Object.entries(KINDS)) {
       for (const api of ["fetch", "xhr"]) {
         const outcome = await p.page.evaluate(
@@ -370,7 +376,7 @@ export async function startup(browser, base, { runs = 9 } = {}) {
 export async function crossTab(browser, base, { seconds = 10, rate = 100 } = {}) {
   const ctx = await browser.newContext();
   await ctx.addInitScript(() => {
-    const c = (window.__crossTab = { channels: 0, posts: 0, storageEvents: 0, setItem: 0, locks: 0 });
+    const c = (window.__crossTab = { channels: 0, posts: 0, received: 0, storageEvents: 0, setItem: 0, locks: 0 });
     if (typeof BroadcastChannel === "function") {
       const BC = BroadcastChannel;
       const post = BC.prototype.postMessage;
@@ -378,6 +384,29 @@ export async function crossTab(browser, base, { seconds = 10, rate = 100 } = {})
         c.posts++;
         return Reflect.apply(post, this, arguments);
       };
+      // Deliveries: every "message" listener added to a channel, and onmessage, is counted once
+      // per message (a tab that listens twice would count twice: none does).
+      const add = EventTarget.prototype.addEventListener;
+      EventTarget.prototype.addEventListener = function addEventListener(type, listener, options) {
+        if (this instanceof BC && type === "message" && typeof listener === "function") {
+          const inner = listener;
+          listener = function (e) {
+            c.received++;
+            return Reflect.apply(inner, this, arguments);
+          };
+        }
+        return Reflect.apply(add, this, [type, listener, options]);
+      };
+      const onmessage = Object.getOwnPropertyDescriptor(BC.prototype, "onmessage");
+      if (onmessage && onmessage.set) {
+        Object.defineProperty(BC.prototype, "onmessage", {
+          configurable: true,
+          get: onmessage.get,
+          set(f) {
+            onmessage.set.call(this, typeof f === "function" ? function (e) { c.received++; return Reflect.apply(f, this, arguments); } : f);
+          },
+        });
+      }
       window.BroadcastChannel = new Proxy(BC, {
         construct(target, args, nt) {
           c.channels++;
@@ -432,13 +461,17 @@ export async function crossTab(browser, base, { seconds = 10, rate = 100 } = {})
   const perTab = after.map((a, i) => {
     const b = before[i];
     const sent = a.posts - b.posts + (a.setItem - b.setItem);
+    const received = a.received - b.received + (a.storageEvents - b.storageEvents);
     return {
       tab: i,
       channels: a.channels,
       broadcastPosts: a.posts - b.posts,
       localStorageWrites: a.setItem - b.setItem,
+      broadcastReceived: a.received - b.received,
       storageEvents: a.storageEvents - b.storageEvents,
-      messagesPerSecond: round1(sent / seconds),
+      sentPerSecond: round1(sent / seconds),
+      receivedPerSecond: round1(received / seconds),
+      messagesPerSecond: round1(Math.max(sent, received) / seconds),
     };
   });
   const multiTabLanded = after.some((a) => a.channels > 0 || a.setItem > 0);
