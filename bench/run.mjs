@@ -3,11 +3,12 @@
 // matcher scaling, bundle size, timer arms, memory, start-up, cross-tab traffic — then a table
 // on stdout, bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
 //
-//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,overhead,...]
+//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,overhead,...] [--report-only]
 //
 // --quick     fewer rounds (a smoke run, numbers noisier)
 // --no-build  measure pkg/ as it is (default: `bash scripts/build.sh` first)
 // --readme    also rewrite the "Benchmarks" section of README.md from the results
+// --report-only  regenerate the report, charts (and README with --readme) from results.json
 // --skip=…    leave out parts: build, matcher, size, twiggy, overhead, real, timers, memory,
 //             startup, crosstab
 import { execFileSync, spawnSync } from "node:child_process";
@@ -25,6 +26,7 @@ import { markdown, evaluateTargets } from "./report.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
+const reportOnly = args.includes("--report-only");
 const quick = args.includes("--quick");
 const skip = new Set((args.find((a) => a.startsWith("--skip=")) ?? "--skip=").slice(7).split(",").filter(Boolean));
 if (args.includes("--no-build")) skip.add("build");
@@ -46,6 +48,28 @@ let previous = {};
 try {
   previous = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
 } catch {}
+
+if (reportOnly) {
+  // Regenerates the report, charts and README section from bench/results.json (e.g. after a
+  // change of the report's format), without measuring anything.
+  const r = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  if (r.size?.package && !r.size.package.otherEntryPoints) {
+    const client = (f) => f.file.endsWith(".wasm") || f.file === "inactivity_timeout.js" || f.file.startsWith("snippets/");
+    const files = r.size.package.files;
+    r.size.package.files = files.filter(client);
+    r.size.package.otherEntryPoints = files.filter((f) => !client(f));
+    r.size.package.total = { raw: 0, gzip: 0, brotli: 0 };
+    for (const f of r.size.package.files) for (const k of ["raw", "gzip", "brotli"]) r.size.package.total[k] += f[k];
+  }
+  r.targets = evaluateTargets(r);
+  writeFileSync(join(root, "bench/results.json"), JSON.stringify(r, null, 2) + "\n");
+  writeCharts(r);
+  const md = markdown(r);
+  writeFileSync(join(root, "bench/results.md"), md);
+  process.stdout.write(md);
+  if (args.includes("--readme")) updateReadme(md);
+  process.exit(0);
+}
 
 // 1. Build the package (the numbers describe the code as it is now).
 if (!skip.has("build")) {

@@ -36,14 +36,21 @@ function* walk(dir) {
   }
 }
 
-/** The shipped runtime files of pkg/: the .wasm and every .js (glue and snippets). */
+/**
+ * The runtime files of pkg/ that a client loads — the .wasm, the JS glue and its snippets — and,
+ * apart, any other JS entry point the package ships (e.g. host.js, for the page that embeds a
+ * client in an iframe: not loaded by the client).
+ */
 export function packageSize(root) {
   const dir = join(root, "pkg");
-  const files = [...walk(dir)]
+  const all = [...walk(dir)]
     .filter((p) => p.endsWith(".wasm") || p.endsWith(".js"))
     .sort()
     .map((p) => ({ file: relative(dir, p), ...measure(readFileSync(p)) }));
-  return { files, total: sum(files) };
+  const client = (f) => f.file.endsWith(".wasm") || f.file === "inactivity_timeout.js" || f.file.startsWith("snippets/");
+  const files = all.filter(client);
+  const others = all.filter((f) => !client(f));
+  return { files, total: sum(files), otherEntryPoints: others };
 }
 
 /** Installs the competitors (pinned) into a cache directory outside the repository, once. */
@@ -85,6 +92,8 @@ const GROUPS = [
   ["logout plan and HTTP (web::logout, web::http, core::logout)", /web::logout|web::http|core::logout/],
   ["classifyRequest / policy_api", /policy_api|classifyRequest/],
   ["exclusion matcher (core::exclusions, classify)", /core::exclusions|core::classify/],
+  ["tabs, leader, embed (web::tabs, web::leader, web::embed, core::tab_sync, core::tabs)", /web::tabs|web::leader|web::embed|core::tab_sync|core::tabs/],
+  ["idle machine, ledger, fallback (core::idle, core::ledger, web::fallback, web::timer)", /core::idle|core::ledger|web::fallback|web::timer/],
   ["wasm-bindgen / js-sys runtime", /wasm_bindgen|js_sys|web_sys|externref|__wbg|closures|futures/],
 ];
 
