@@ -61,8 +61,10 @@ fn percent_encoding() {
     check("/api/v2/%C3%BC", Some("api/v2/%c3%bc"));
     check("/api/v2/a\"<>`^b", Some("api/v2/a%22%3c%3e%60%5eb"));
     // Malformed escapes are kept as they are.
-    check("/api/v2/%zz/%4", Some("api/v2/%zz/%4"));
-    check("/api/v2/%", Some("api/v2/%"));
+    // A stray `%` is written `%25`, so normalizing twice changes nothing (fuzz_url found `%4%31`).
+    check("/api/v2/%zz/%4", Some("api/v2/%25zz/%254"));
+    check("/api/v2/%4%31", Some("api/v2/%2541"));
+    check("/api/v2/%", Some("api/v2/%25"));
     // Sub-delimiters are not decoded or encoded.
     check("/api/v2/a:b@c!$&'()*+,;=", Some("api/v2/a:b@c!$&'()*+,;="));
 }

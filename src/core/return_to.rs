@@ -391,13 +391,33 @@ fn check_chars(s: &str) -> Result<(), ReturnToError> {
 }
 
 /// A path-form location (starts with `/`): check it and every level of its percent-decoding.
+///
+/// The path ends at the first *raw* `?` or `#`, as browsers split a URL before decoding it: an
+/// encoded `%3F`/`%23` belongs to the path, and every decoded level of the path is checked as a
+/// path whole (so `/%3F/%2e%2e//evil` cannot hide its dot segments behind a decoded `?`).
 fn check_location(location: &str) -> Result<(), ReturnToError> {
-    let mut level = location.as_bytes().to_vec();
+    let raw = location.as_bytes();
+    let path_end = raw
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(raw.len());
+    let (path, rest) = raw.split_at(path_end);
+    let mut path = path.to_vec();
+    let mut rest = rest.to_vec();
     for depth in 0..=MAX_DECODE_DEPTH {
-        check_level(&level)?;
-        match percent_decode(&level, depth == 0)? {
-            None => return Ok(()),
-            Some(decoded) => level = decoded,
+        check_bytes(&path)?;
+        check_bytes(&rest)?;
+        check_path(&path)?;
+        let decoded_path = percent_decode(&path, depth == 0)?;
+        let decoded_rest = percent_decode(&rest, depth == 0)?;
+        if decoded_path.is_none() && decoded_rest.is_none() {
+            return Ok(());
+        }
+        if let Some(p) = decoded_path {
+            path = p;
+        }
+        if let Some(r) = decoded_rest {
+            rest = r;
         }
     }
     Err(ReturnToErrorKind::BadPercentEncoding.into())
@@ -416,11 +436,10 @@ const LOOKALIKE_SEPARATORS: [char; 8] = [
     '\u{FF3C}', // FULLWIDTH REVERSE SOLIDUS
 ];
 
-/// One level (raw, or decoded some times): nothing may contain control characters, backslashes
-/// or look-alike separators; the path must not start with `//` nor have dot segments. (Spaces
-/// are refused raw by `check_chars`, but an encoded space — `?q=a%20b` — is ordinary, and no
-/// URL parser folds an inner space away.)
-fn check_level(level: &[u8]) -> Result<(), ReturnToError> {
+/// One level (raw, or decoded some times) of a part: no control characters, backslashes or
+/// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
+/// `?q=a%20b` — is ordinary, and no URL parser folds an inner space away.)
+fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
     for &b in level {
         let kind = match b {
             b'\\' => ReturnToErrorKind::Backslash,
@@ -441,11 +460,11 @@ fn check_level(level: &[u8]) -> Result<(), ReturnToError> {
             return Err(kind.into());
         }
     }
-    let path_end = level
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(level.len());
-    let path = level.get(..path_end).unwrap_or_default();
+    Ok(())
+}
+
+/// One level of the path: it starts with exactly one `/` and has no dot segments.
+fn check_path(path: &[u8]) -> Result<(), ReturnToError> {
     if !path.starts_with(b"/") {
         return Err(ReturnToErrorKind::NotAPath.into());
     }

@@ -262,7 +262,9 @@ pub fn normalize_api_path(path: &str) -> String {
 
 /// Normalizes one path segment (no `/` in it): encodes what a browser percent-encodes in a path
 /// (controls, space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`, `^`, DEL, non-ASCII as UTF-8),
-/// decodes `%XX` of unreserved characters, and lowercases ASCII (hex digits included).
+/// decodes `%XX` of unreserved characters, and lowercases ASCII (hex digits included). A stray
+/// `%` (not starting an escape) becomes `%25`, so that a decoded character can never complete
+/// an escape with it: normalizing twice gives the same path (`%4%31` → `%254` + `1`, not `%41`).
 pub(crate) fn normalize_segment(raw: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = raw.as_bytes();
@@ -288,6 +290,7 @@ pub(crate) fn normalize_segment(raw: &str) -> String {
         }
         let encode = b <= 0x20
             || b >= 0x7f
+            || b == b'%'
             || matches!(
                 b,
                 b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'^'
