@@ -231,10 +231,12 @@ export function markdown(r) {
   p("### How to reproduce");
   p();
   p("```sh");
-  p("npm run bench                 # builds pkg/, runs everything (~10 min on 2 cores), prints this report");
+  p(`npm run bench                 # builds pkg/, runs everything (${r.durationSeconds ? `${Math.round(r.durationSeconds / 60)} min here` : "a few minutes"} on 2 cores), prints this report`);
   p("npm run bench -- --quick      # fewer rounds: a smoke run");
   p("npm run bench -- --readme     # also rewrites this section of README.md");
   p("npm run bench -- --no-build --skip=twiggy,crosstab   # parts can be left out; they keep their last results");
+  p("npm run bench -- --report-only --readme               # re-render this section from bench/results.json");
+  p("node bench/profile.mjs counted first-seen fetch       # where one intercepted call's time goes (CPU profile, wasm names kept)");
   p("```");
   p();
   p("It needs what `npm test` needs (Debian's `chromium`, the wasm toolchain from `scripts/setup.sh`) and the npm registry once, to fetch the two competitor packages into a temporary directory; `twiggy` (`cargo install twiggy --locked`) is optional. Results: `bench/results.json` (every sample's median and minimum), `bench/results.md`, `bench/overhead.svg`, `bench/matcher.svg`. The code: `bench/run.mjs` (orchestration), `bench/browser.mjs` and `bench/pages/` (in-browser measurements), `bench/matcher/` (native, a crate outside the workspace), `bench/size.mjs`, `bench/svg.mjs`, `bench/report.mjs`.");

@@ -203,8 +203,8 @@ fn main() {
         let mut entries: Vec<String> = DEFAULTS.iter().map(|s| s.to_string()).collect();
         entries.extend(spread(&rest, n - DEFAULTS.len()));
         let t = Instant::now();
-        let compiled = Exclusions::compile(&entries)
-            .unwrap_or_else(|e| panic!("compile {n}: {:?}", &e[..1]));
+        let compiled =
+            Exclusions::compile(&entries).unwrap_or_else(|e| panic!("compile {n}: {:?}", &e[..1]));
         let compile_us = t.elapsed().as_nanos() as f64 / 1e3;
         let naive: Vec<Template> = entries.iter().map(|e| parse_template(e)).collect();
         // Both matchers agree on every query (the benchmark measures equal work).
@@ -215,7 +215,14 @@ fn main() {
             assert_eq!(a, b, "matchers disagree on {q} with {n} entries");
             hits += usize::from(a.is_some());
         }
-        cases.push(Case { n, entries, compiled, naive, compile_us, hits });
+        cases.push(Case {
+            n,
+            entries,
+            compiled,
+            naive,
+            compile_us,
+            hits,
+        });
     }
     // samples[case][kind]: kind 0 trie, 1 naive, 2 URL + trie, 3 trie on the same-walk paths.
     let mut samples: Vec<[Vec<f64>; 4]> = cases.iter().map(|_| Default::default()).collect();
