@@ -329,7 +329,8 @@ impl Exclusions {
         // Specificity: a literal beats a parameter at the first position where two templates
         // differ, so rank entries by their shapes (false = literal < true = parameter).
         let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|a, b| shapes.get(*a).cmp(&shapes.get(*b)));
+        // Ties keep the entries' order (the index breaks them): no stable sort needed.
+        order.sort_unstable_by(|a, b| shapes.get(*a).cmp(&shapes.get(*b)).then(a.cmp(b)));
         let mut rank = vec![0u32; entries.len()];
         for (r, i) in order.into_iter().enumerate() {
             if let Some(slot) = rank.get_mut(i) {

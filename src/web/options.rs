@@ -5,6 +5,7 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::{describe, JsError};
+use crate::core::json::format_number;
 use crate::core::policy::Policy;
 
 /// Every option `start()` understands; anything else is a typo the caller wants to hear about.
@@ -125,7 +126,10 @@ fn number(object: &JsValue, name: &str, min: f64, max: f64) -> Result<Option<f64
             })?;
             if !n.is_finite() || n < min || n > max {
                 return Err(JsError::Range(format!(
-                    "option \"{name}\" must be between {min} and {max}; got {n}"
+                    "option \"{name}\" must be between {} and {}; got {}",
+                    format_number(min),
+                    format_number(max),
+                    format_number(n)
                 )));
             }
             Ok(Some(n))

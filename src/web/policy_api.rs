@@ -16,7 +16,7 @@ use super::types::ClassifyOptions;
 
 use super::error::{describe, JsError};
 use crate::core::classify::classify;
-use crate::core::json::{Value, MAX_DEPTH};
+use crate::core::json::{format_number, Value, MAX_DEPTH};
 use crate::core::policy::{resolve, validate, ErrorKind, Policy, PolicyError, Source};
 use crate::core::url::ApiScope;
 
@@ -148,7 +148,8 @@ fn read(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Value, Unre
         let length = length.as_f64().unwrap_or(0.0);
         if length > *budget as f64 {
             return Err(Unreadable::new(format!(
-                "an array with {length} elements is too large (at most {MAX_VALUES} values in all)"
+                "an array with {} elements is too large (at most {MAX_VALUES} values in all)",
+                format_number(length)
             )));
         }
         let length = length as u32; // checked: at most MAX_VALUES
@@ -293,7 +294,8 @@ fn string_array(value: &JsValue, what: &str, max: u32) -> Result<Vec<String>, Js
         .unwrap_or(0.0);
     if length > f64::from(max) {
         return Err(JsError::Range(format!(
-            "{what} has {length} entries; at most {max} are allowed"
+            "{what} has {} entries; at most {max} are allowed",
+            format_number(length)
         )));
     }
     (0..length as u32)

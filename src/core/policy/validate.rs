@@ -227,7 +227,9 @@ fn group_bundles(
             });
         }
     }
-    bundles.sort_by_key(|b| b.priority);
+    // Priorities are unique in a policy that parses, so an unstable sort gives the same order
+    // (and keeps the stable sort's code out of the wasm bundle).
+    bundles.sort_unstable_by_key(|b| b.priority);
     bundles
 }
 
@@ -393,8 +395,11 @@ fn exclusions(auth: Option<&Value>, errors: &mut Errors) -> Exclusions {
             None
         }
     };
-    problems.sort_by_key(|(i, _)| *i); // stable: keeps each entry's errors in order
-    for (i, problem) in problems {
+    // By entry, each entry's errors in the order found (the position breaks ties: an unstable
+    // sort with a total order, which keeps the stable sort's code out of the wasm bundle).
+    let mut problems: Vec<_> = problems.into_iter().enumerate().collect();
+    problems.sort_unstable_by_key(|(found, (i, _))| (*i, *found));
+    for (_, (i, problem)) in problems {
         let path = format!("{EXCLUSIONS}[{i}]");
         match problem {
             Ok(e) => errors.push(path, ErrorKind::InvalidExclusion(e)),
