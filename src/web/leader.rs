@@ -10,12 +10,16 @@
 //! `--cfg=web_sys_unstable_apis`. It is missing outside secure contexts and denied ("The request
 //! was denied.") in cross-site iframes: then the tab decides without it.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
+use super::listeners::Listener;
 use super::tabs::Records;
 use crate::core::reason::LogoutReason;
 use crate::core::tab_sync::{logout_role, Calls, LockOutcome, LogoutRecord, Role, LEADER_WAIT_MS};
@@ -31,6 +35,17 @@ extern "C" {
         options: &Object,
         callback: &JsValue,
     ) -> Result<Promise, JsValue>;
+}
+
+thread_local! {
+    /// The logout lock a leader keeps until its page unloads (see `Coordinator::keep_until_unload`).
+    static KEPT: RefCell<Option<LockGuard>> = const { RefCell::new(None) };
+}
+
+/// Releases a logout lock kept from an earlier session of this page (a new tracker starts: a
+/// new session).
+pub fn release_kept() {
+    KEPT.with(|kept| kept.borrow_mut().take());
 }
 
 fn lock_manager() -> Option<LockManager> {
@@ -170,6 +185,9 @@ pub struct Coordinator {
     request: Option<LockRequest>,
     guard: Option<LockGuard>,
     role: Option<Role>,
+    /// Set by `pagehide`: the tab is being closed (or navigated away) under the logout.
+    leaving: Rc<Cell<bool>>,
+    _pagehide: Option<Listener>,
 }
 
 impl Coordinator {
@@ -199,6 +217,10 @@ impl Coordinator {
         let request = lock_name
             .filter(|_| wants_lock)
             .and_then(|name| LockRequest::new(&name, LEADER_WAIT_MS as u32));
+        let leaving = Rc::new(Cell::new(false));
+        let flag = leaving.clone();
+        let pagehide = web_sys::window()
+            .map(|window| Listener::new(&window, "pagehide", move |_| flag.set(true)));
         Coordinator {
             reason,
             started_ms,
@@ -206,7 +228,17 @@ impl Coordinator {
             request,
             guard: None,
             role: None,
+            leaving,
+            _pagehide: pagehide,
         }
+    }
+
+    /// Whether the tab is being closed (`pagehide`) under the logout. A closing page still runs
+    /// a little script, and its `keepalive` requests would still go out: a leader then makes no
+    /// further server call and does not mark them done, and the browser releases its lock, so
+    /// the next tab in the queue makes them all.
+    pub fn page_leaving(&self) -> bool {
+        self.leaving.get()
     }
 
     /// A coordinator for a tab without any link to others: it leads its own logouts.
@@ -239,11 +271,24 @@ impl Coordinator {
         role
     }
 
-    /// The leader made the server calls: the record says so, for the tabs queued behind it.
+    /// The leader made the server calls: the record says so, for the tabs queued behind it —
+    /// unless the page is leaving (then the next tab takes over).
     pub fn calls_done(&mut self) {
-        if self.role == Some(Role::Leader) {
+        if self.role == Some(Role::Leader) && !self.page_leaving() {
             let record = self.records.as_ref().and_then(Records::get);
             self.mark(Calls::Done, record);
+        }
+    }
+
+    /// The plan is over. A leader keeps the lock until its page unloads (the browser releases
+    /// it then; or the next tracker on this page does): the next tab is granted the lock only
+    /// when this page is gone — well after the record said `Done`, since `localStorage` reaches
+    /// the other tabs asynchronously. Anything else releases it now.
+    pub fn keep_until_unload(mut self) {
+        if let (Some(Role::Leader), Some(guard)) = (self.role, self.guard.take()) {
+            if !self.page_leaving() {
+                KEPT.with(|kept| *kept.borrow_mut() = Some(guard));
+            }
         }
     }
 

@@ -89,6 +89,8 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
             coordinator.calls_done();
         }
         let result = match &step {
+            // A closing tab leaves the calls to the next one (see `Coordinator::page_leaving`).
+            step if step.is_server_call() && coordinator.page_leaving() => StepOutcome::Failed,
             Step::BeforeLogoutHook => hook.take().unwrap_or(StepOutcome::Done),
             Step::GetRoutingStatus => match &user_path {
                 None => StepOutcome::Failed,
@@ -175,6 +177,5 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
         };
         plan.handle(&step, result);
     }
-    // The lock (if this tab held it) is released here, after the navigation has started.
-    drop(coordinator);
+    coordinator.keep_until_unload();
 }

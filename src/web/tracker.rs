@@ -27,7 +27,7 @@ use super::embed;
 use super::error::JsError;
 use super::fallback;
 use super::http::{Http, Reply};
-use super::leader::Coordinator;
+use super::leader::{self, Coordinator};
 use super::listeners::Listener;
 use super::logout;
 use super::options::{self, Options, User};
@@ -613,6 +613,7 @@ impl InactivityTracker {
         let policy = options.policy.take();
         let user = options.user.clone();
         let ledger = Ledger::new(options.ledger_size);
+        leader::release_kept();
         let sync = TabSync::new(random_u64(), now);
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {

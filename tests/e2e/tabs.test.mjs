@@ -48,8 +48,14 @@ async function openTab(context, token, url) {
   return page;
 }
 
-/** `n` tabs of the minimal client in one context (one clock), the first one signed in for real. */
-async function openTabs(n, path = "/minimal/") {
+/**
+ * `n` tabs of the minimal client in one context, the first one signed in for real. The context's
+ * clock is paused unless `realTime`: Playwright runs a clock per page, and while it advances one
+ * page's clock the others' flow in real time — over many steps the pages' clocks would drift
+ * apart by seconds. Paused, every page moves by exactly the same steps (one machine, one clock),
+ * and nothing fires while the real network works.
+ */
+async function openTabs(n, { path = "/minimal/", realTime = false, onQueue = false } = {}) {
   const context = await browser.newContext();
   await context.clock.install();
   const first = await context.newPage();
@@ -59,8 +65,14 @@ async function openTabs(n, path = "/minimal/") {
   await first.waitForURL(url);
   await first.locator("body[data-ready=true]").waitFor();
   const token = await first.evaluate(() => sessionStorage.getItem("minimal.token"));
+  // Before the other tabs load: their calls are then the token's last uses, for the server too.
+  if (onQueue) await goOnQueue(token);
   const pages = [first];
   for (let i = 1; i < n; i++) pages.push(await openTab(context, token, url));
+  if (!realTime) {
+    const now = Math.max(...(await Promise.all(pages.map((p) => p.evaluate(() => Date.now())))));
+    await context.clock.pauseAt(now + 1_000);
+  }
   return { context, pages, token, url };
 }
 
@@ -109,15 +121,25 @@ async function goOnQueue(token) {
   assert.equal((await server.api(token, "PUT", path, { status: "IDLE" })).status, 200);
 }
 
-/** Runs the clock to just past the session's expiry in one step, then lets real time flow. */
-async function runPastExpiry(page) {
-  const left = await remaining(page);
-  await advanceTogether(page, server, Math.max(0, left - 30_000), 30_000);
-  await page.clock.runFor((await remaining(page)) + 500);
+/**
+ * Runs the clock to just past the first tab's expiry, the last seconds in small steps: Playwright
+ * advances one page's clock after the other, so a message from a tab that logged out reaches the
+ * next page at the start of its step — and the bounded waits it starts then must not see a whole
+ * step go by. After the first logout the clock stays put while the real network works.
+ */
+async function runPastExpiry(pages) {
+  const left = Math.min(...(await Promise.all(pages.map(remaining))));
+  await advanceTogether(pages[0], server, Math.max(0, left - 2_000), 30_000);
+  for (let i = 0; i < 40; i++) {
+    const reasons = await Promise.all(pages.map((p) => reasonOf(p).catch(() => "navigating")));
+    if (reasons.some((r) => r !== null)) return;
+    await pages[0].clock.runFor(100);
+  }
+  throw new Error("no tab logged out at the expiry");
 }
 
 test("activity in one tab keeps every tab alive, at about one message per tab per second", async () => {
-  const { context, pages, token } = await openTabs(3);
+  const { context, pages, token } = await openTabs(3, { realTime: true });
   const [a, b, c] = pages;
   const CHANNEL = channelOf(token);
   await advanceTogether(a, server, 5 * MINUTE);
@@ -182,11 +204,10 @@ test("activity in one tab keeps every tab alive, at about one message per tab pe
 });
 
 test("idle: every tab logs out together; exactly one makes the server calls", async () => {
-  const { context, pages, token } = await openTabs(3);
+  const { context, pages, token } = await openTabs(3, { onQueue: true });
   const path = `/api/v2/users/${AGENT_ID}/routingstatus`;
-  assert.equal((await server.api(token, "PUT", path, { status: "IDLE" })).status, 200);
   await server.clearLog();
-  await runPastExpiry(pages[0]);
+  await runPastExpiry(pages);
   const logouts = await waitForLogouts(pages);
   const reasons = logouts.map((l) => l.reason);
   assert.ok(reasons.every((r) => r === "idle" || r === "other-tab"), reasons.join());
@@ -220,9 +241,7 @@ test("a logout in one tab reaches the others within a second, as other-tab", asy
 });
 
 test("a tab closed in the middle of its logout calls: another tab takes over, each call made once", async () => {
-  const { context, pages, token } = await openTabs(3);
-  const path = `/api/v2/users/${AGENT_ID}/routingstatus`;
-  assert.equal((await server.api(token, "PUT", path, { status: "IDLE" })).status, 200);
+  const { context, pages } = await openTabs(3, { onQueue: true });
   // The first tab to call hangs on its first logout call (its request never reaches the server).
   let leader = null;
   for (const page of pages) {
@@ -235,13 +254,13 @@ test("a tab closed in the middle of its logout calls: another tab takes over, ea
     });
   }
   await server.clearLog();
-  await runPastExpiry(pages[0]);
+  await runPastExpiry(pages);
   for (let i = 0; leader === null; i++) {
     assert.ok(i < 500, "no tab started the logout calls");
     await new Promise((ok) => setTimeout(ok, 10));
   }
-  await leader.close();
   const others = pages.filter((p) => p !== leader);
+  await leader.close();
   await waitForLogouts(others);
   await Promise.all(others.map((p) => p.waitForURL(/\/oauth\/authorize/)));
   const counts = await waitForLogoutCalls();
@@ -284,9 +303,8 @@ test("a frozen tab wakes to find the session kept alive by another tab", async (
 });
 
 test("a frozen tab never blocks the others' logout, and logs out quietly when it wakes", async () => {
-  const { context, pages, token } = await openTabs(3);
+  const { context, pages } = await openTabs(3, { onQueue: true });
   const [a, b, c] = pages;
-  await goOnQueue(token);
   const cdp = await context.newCDPSession(c);
   await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
   await server.clearLog();
@@ -312,8 +330,7 @@ test("a frozen tab never blocks the others' logout, and logs out quietly when it
 });
 
 test("a clock jump (sleep) past the deadline: slept, no warning, one leader", async () => {
-  const { context, pages, token } = await openTabs(2);
-  await goOnQueue(token);
+  const { context, pages } = await openTabs(2, { onQueue: true });
   let warned = false;
   for (const page of pages) {
     await page.exposeFunction("sawWarning", () => (warned = true));
