@@ -216,7 +216,7 @@ test("embedded in the CRM on the other origin: messages only from the frame; the
   // A message from anywhere but the frame is ignored.
   await page.evaluate(() => window.postMessage({ type: "inactivity-timeout:logout", reason: "forged" }, "*"));
   await page.clock.runFor(100);
-  assert.equal(await page.locator("#events li").count(), 0, "a forged message is ignored");
+  assert.equal(await page.locator("#events li", { hasText: "forged" }).count(), 0, "a forged message is ignored");
 
   // The warning reaches the host.
   await advance(page, 9 * MINUTE);

@@ -267,9 +267,12 @@ export const xhrScenarios = [
       const t = new XMLHttpRequest();
       const ev3 = ctx.watchXhr(t, "timeout");
       t.open("GET", "/api/v2/diff/hang?x=2");
-      t.timeout = 1;
+      // Long enough for the request to reach the server on a loaded machine: with 1 ms, whether
+      // the server saw it at all depended on timing, not on the tracker.
+      t.timeout = 1500;
       const tend = ctx.loadend(t);
       t.send();
+      await ctx.serverHas("/api/v2/diff/hang?x=2");
       await tend;
       ctx.log("timeout", { ev3, state: ctx.xhrState(t) });
 
