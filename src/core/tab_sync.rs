@@ -18,8 +18,9 @@
 //!   storage tells the next ones that they are done (or, if the leader was closed mid-way, that
 //!   they must take over);
 //! * [`TabSync`]: the driver of one tab (sans-IO, like [`IdleMachine`]): local activity,
-//!   messages from other tabs, wake-ups, and what to broadcast and store, at most about one
-//!   activity message per tab per second whatever the request rate.
+//!   messages from other tabs, wake-ups, and what to broadcast and store — at most about one
+//!   activity message per tab per second whatever the request rate, a storage write at most
+//!   every [`STORE_INTERVAL_MS`], and no timer of its own beyond the machine's.
 //!
 //! # Driving a tab
 //!
@@ -56,7 +57,7 @@ use std::collections::VecDeque;
 
 use super::idle::IdleMachine;
 use super::reason::LogoutReason;
-use super::tabs::{decode, encode, ActivityThrottle, TabMessage, ACTIVITY_BROADCAST_INTERVAL_MS};
+use super::tabs::{decode, encode, TabMessage, ACTIVITY_BROADCAST_INTERVAL_MS};
 
 /// The first part of every name this crate uses in shared browser state.
 pub const NAMESPACE: &str = "inactivity-timeout";
@@ -71,6 +72,11 @@ pub const CATCH_UP_MS: u64 = 500;
 /// calls) before it goes on without it. The holder may be frozen: it must never block the others
 /// for longer. A tab that gives up never makes the calls itself.
 pub const LEADER_WAIT_MS: u64 = 10_000;
+
+/// The shared last activity in storage is written at most this often (with a broadcast), and
+/// whenever the tab wakes up (its own deadline included) with something not yet stored: every
+/// write is a `storage` event in every other tab.
+pub const STORE_INTERVAL_MS: u64 = 10_000;
 
 /// The longest decimal number the storage records accept (16 digits: ms until the year 318857).
 const MAX_DIGITS: usize = 16;
@@ -440,19 +446,31 @@ pub enum TabOutput {
 
 /// The cross-tab driver of one tab: it feeds an [`IdleMachine`] with what other tabs say, and
 /// says what to tell them. Sans-IO: time is an input, effects come out of
-/// [`TabSync::poll_output`], the one instant it wants to be woken at out of
-/// [`TabSync::poll_timeout`] (fold it into the tab's single timer).
+/// [`TabSync::poll_output`], and the only instant of its own it wants to be woken at (the end of
+/// a catch-up) out of [`TabSync::poll_timeout`].
 ///
-/// Traffic: an activity broadcast at most once per [`ACTIVITY_BROADCAST_INTERVAL_MS`] (leading
-/// and trailing, so the last activity of a burst is never lost); an answer to a newcomer's
-/// [`TabMessage::Hello`] only when no activity broadcast went out in the last interval (nor is
-/// one pending); one hello at start and one per catch-up; one logout message.
+/// Traffic: a counted request is broadcast at once when none was in the last
+/// [`ACTIVITY_BROADCAST_INTERVAL_MS`] (so at most one message per interval whatever the request
+/// rate); a later one within the interval waits for the next wake-up of the tab — at the latest
+/// the machine's own deadline, which comes before any other tab could warn or log out on the
+/// older time (they know an activity at most one interval older than this tab's last, so their
+/// deadlines are at most that much earlier) — so no timer is armed for it, and the last
+/// activity of a burst is never lost. The shared last activity is stored with a broadcast at
+/// most every [`STORE_INTERVAL_MS`], and at each wake-up with anything newer. A newcomer's
+/// [`TabMessage::Hello`] is answered only when no activity broadcast went out in the last
+/// interval; one hello at start and one per catch-up; one logout message.
 #[derive(Debug, Clone)]
 pub struct TabSync {
     id: String,
     started_ms: u64,
-    throttle: ActivityThrottle,
+    /// When the last activity message went out.
     last_broadcast_ms: Option<u64>,
+    /// The latest local activity not broadcast yet (it came within the interval).
+    pending_ms: Option<u64>,
+    /// When the shared last activity was last written.
+    last_stored_ms: Option<u64>,
+    /// The latest broadcast activity not stored yet.
+    unstored_ms: Option<u64>,
     catch_up_until: Option<u64>,
     deferred_activity: bool,
     ended_elsewhere: bool,
@@ -466,8 +484,10 @@ impl TabSync {
         TabSync {
             id: format!("{random:016x}"),
             started_ms,
-            throttle: ActivityThrottle::default(),
             last_broadcast_ms: None,
+            pending_ms: None,
+            last_stored_ms: None,
+            unstored_ms: None,
             catch_up_until: None,
             deferred_activity: false,
             ended_elsewhere: false,
@@ -501,7 +521,7 @@ impl TabSync {
     }
 
     /// A counted request in this tab at `now_ms`: feeds the machine and, at most once per
-    /// interval, tells the other tabs and the storage. While a catch-up is running (see
+    /// interval, tells the other tabs (see the type's docs). While a catch-up is running (see
     /// [`TabSync::handle_wake`]) it is held back until the catch-up ends: counted then if the
     /// session turned out to be alive, ignored if it had expired.
     pub fn handle_local_activity(&mut self, machine: &mut IdleMachine, now_ms: u64) {
@@ -513,8 +533,11 @@ impl TabSync {
         if machine.is_logged_out() {
             return;
         }
-        if let Some(at_ms) = self.throttle.on_activity(now_ms) {
-            self.broadcast_activity(at_ms, now_ms);
+        if self.may_broadcast(now_ms) {
+            self.pending_ms = None;
+            self.broadcast_activity(now_ms, now_ms);
+        } else {
+            self.pending_ms = Some(self.pending_ms.map_or(now_ms, |p| p.max(now_ms)));
         }
     }
 
@@ -535,13 +558,11 @@ impl TabSync {
             }
             TabMessage::Hello { last_activity_ms } => {
                 // Not activity: only answered, when this tab knows later activity and has not
-                // told everybody about it within the last interval (nor is about to).
+                // told everybody within the last interval.
                 let mine = machine.last_activity_ms();
-                let recently = self.last_broadcast_ms.is_some_and(|sent| {
-                    now_ms >= sent && now_ms < sent.saturating_add(ACTIVITY_BROADCAST_INTERVAL_MS)
-                });
-                let pending = self.throttle.poll_timeout().is_some();
-                if mine > last_activity_ms && !machine.is_logged_out() && !recently && !pending {
+                if mine > last_activity_ms && !machine.is_logged_out() && self.may_broadcast(now_ms)
+                {
+                    self.pending_ms = None;
                     self.broadcast_activity(mine, now_ms);
                 }
             }
@@ -573,7 +594,8 @@ impl TabSync {
     ///    frozen must not log everybody out while the user works in another tab;
     /// 3. without shared storage, a tab that would now log out first asks the others (a hello)
     ///    and waits [`CATCH_UP_MS`] for their answer — when it can reach any;
-    /// 4. the machine's own deadlines; a trailing activity broadcast that is due.
+    /// 4. the machine's own deadlines; then what this tab has not told yet: the latest activity
+    ///    of a burst (if the interval allows), the shared last activity (if newer than stored).
     pub fn handle_wake(&mut self, machine: &mut IdleMachine, shared: &Shared, now_ms: u64) {
         if shared
             .record
@@ -605,20 +627,23 @@ impl TabSync {
         if std::mem::take(&mut self.deferred_activity) {
             self.handle_local_activity(machine, now_ms);
         }
-        if let Some(at_ms) = self.throttle.handle_timeout(now_ms) {
-            if !machine.is_logged_out() {
-                self.broadcast_activity(at_ms, now_ms);
-            }
+        if machine.is_logged_out() {
+            return;
+        }
+        if let Some(at_ms) = self.pending_ms.filter(|_| self.may_broadcast(now_ms)) {
+            self.pending_ms = None;
+            self.broadcast_activity(at_ms.min(now_ms), now_ms);
+        }
+        if let Some(at_ms) = self.unstored_ms.take() {
+            self.store(at_ms, now_ms);
         }
     }
 
-    /// When to call [`TabSync::handle_wake`] next: a trailing activity broadcast, or the end of
-    /// a catch-up; `None` when nothing is pending. Fold it into the tab's one timer.
+    /// When to call [`TabSync::handle_wake`] next for this driver's own sake: the end of a
+    /// catch-up; `None` otherwise (the rest waits for the machine's deadlines and wake events).
+    /// Fold it into the tab's one timer.
     pub fn poll_timeout(&self) -> Option<u64> {
-        match (self.throttle.poll_timeout(), self.catch_up_until) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.catch_up_until
     }
 
     /// Whether a catch-up is running (the tab woke past its expiry without shared storage and
@@ -632,9 +657,30 @@ impl TabSync {
         self.outbox.pop_front()
     }
 
+    /// Whether no activity message went out in the last interval (or the clock stepped back).
+    fn may_broadcast(&self, now_ms: u64) -> bool {
+        self.last_broadcast_ms.is_none_or(|sent| {
+            now_ms < sent || now_ms >= sent.saturating_add(ACTIVITY_BROADCAST_INTERVAL_MS)
+        })
+    }
+
+    /// Tells the other tabs about activity at `at_ms`, and the storage when it is time to.
     fn broadcast_activity(&mut self, at_ms: u64, now_ms: u64) {
         self.last_broadcast_ms = Some(now_ms);
         self.send(&TabMessage::Activity { at_ms });
+        let due = self.last_stored_ms.is_none_or(|stored| {
+            now_ms < stored || now_ms >= stored.saturating_add(STORE_INTERVAL_MS)
+        });
+        if due {
+            self.store(at_ms, now_ms);
+        } else {
+            self.unstored_ms = Some(self.unstored_ms.map_or(at_ms, |u| u.max(at_ms)));
+        }
+    }
+
+    fn store(&mut self, at_ms: u64, now_ms: u64) {
+        self.last_stored_ms = Some(now_ms);
+        self.unstored_ms = None;
         self.outbox.push_back(TabOutput::StoreLastActivity(at_ms));
     }
 

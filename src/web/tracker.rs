@@ -459,7 +459,9 @@ fn wake_listeners(window: &Window, weak: &Weak<RefCell<Inner>>) -> Vec<Listener>
             listeners.push(Listener::new(&document, kind, on_wake(weak.clone())));
         }
     }
-    for kind in ["focus", "pageshow", "online"] {
+    // `pagehide`: the page goes away (or into the back/forward cache): what it has not told
+    // the other tabs yet goes out now.
+    for kind in ["focus", "pageshow", "pagehide", "online"] {
         listeners.push(Listener::new(window, kind, on_wake(weak.clone())));
     }
     listeners
