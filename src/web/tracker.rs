@@ -172,7 +172,13 @@ impl Inner {
             self.sync.handle_local_activity(&mut self.machine, at);
         }
         // The ledger keeps no query or fragment: apps put tokens and personal data there.
-        let shown = url.split(['?', '#']).next().unwrap_or_default();
+        // A byte search: `?` and `#` are ASCII, so the cut is always at a char boundary (and
+        // this is the per-request path: no char-by-char decoding).
+        let end = url
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(url.len());
+        let shown = url.get(..end).unwrap_or_default();
         let mut entry = LedgerEntry::new(at_ms, &method, shown, outcome);
         entry.path = classification.path;
         entry.excluded_by = classification.excluded_by;
