@@ -49,14 +49,20 @@ function patchFetch(g, state) {
   const wrapper = {
     fetch(input) {
       if (!state.active || arguments.length === 0) return Reflect.apply(original, this, arguments);
-      const args = [];
-      for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
+      // The common case, a string URL, passes `arguments` on as they are; only a converted
+      // input needs a copy of the arguments.
+      let args = arguments;
       let url = typeof input === "string" ? input : null;
       if (url === null) {
         try {
           url = requestUrl(input);
-          // A template literal is ToString (hint "string"; throws for symbols), as in WebIDL.
-          if (url === null) args[0] = url = `${input}`;
+          if (url === null) {
+            // A template literal is ToString (hint "string"; throws for symbols), as in WebIDL.
+            url = `${input}`;
+            args = [];
+            for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
+            args[0] = url;
+          }
         } catch (_) {
           // The conversion threw: let the native call meet the same error, its own way.
           return Reflect.apply(original, this, arguments);
@@ -64,7 +70,7 @@ function patchFetch(g, state) {
       }
       let method = "GET";
       try {
-        method = fetchMethod(input, args[1], toStringTag.call(input));
+        method = fetchMethod(input, arguments[1], toStringTag.call(input));
       } catch (_) {}
       // Recorded only once the native call accepted it (a synchronous throw is not a request).
       const result = Reflect.apply(original, this, args);
@@ -87,13 +93,16 @@ function patchXhr(g, state) {
   const wrappers = {
     open(method, url) {
       if (!state.active || arguments.length < 2) return Reflect.apply(originalOpen, this, arguments);
-      const args = [];
-      for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
-      try {
-        args[0] = `${method}`;
-        args[1] = `${url}`;
-      } catch (_) {
-        return Reflect.apply(originalOpen, this, arguments);
+      let args = arguments;
+      if (typeof method !== "string" || typeof url !== "string") {
+        args = [];
+        for (let i = 0; i < arguments.length; i++) args.push(arguments[i]);
+        try {
+          args[0] = `${method}`;
+          args[1] = `${url}`;
+        } catch (_) {
+          return Reflect.apply(originalOpen, this, arguments);
+        }
       }
       const result = Reflect.apply(originalOpen, this, args);
       try {
