@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/:
-#   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (binaryen from npm) -> package.json, README
+# Builds the npm package into pkg/, one WebAssembly module per entry:
+#   web/client -> pkg/inactivity_timeout{.js,_bg.wasm}          the main entry (every web client)
+#   web/admin  -> pkg/admin/inactivity_timeout_admin{.js,_bg.wasm}  inactivity-timeout/admin
+#   web/host   -> pkg/host.js                                     inactivity-timeout/host (plain JS)
+# Each: cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (binaryen from npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --release --target wasm32-unknown-unknown -p inactivity-timeout --lib
+if [ ! -x node_modules/.bin/wasm-opt ] || ! command -v wasm-bindgen >/dev/null; then
+  echo "build: wasm-opt or wasm-bindgen is missing; running the set-up first (scripts/setup.sh)"
+  bash scripts/setup.sh
+fi
+
 out=pkg
 tmp=$(mktemp -d "$PWD/.pkg.XXXXXX")   # one per build: concurrent builds never share it
 trap 'rm -rf "$tmp"' EXIT
-wasm-bindgen --target web --out-dir "$tmp" --out-name inactivity_timeout \
-  target/wasm32-unknown-unknown/release/inactivity_timeout.wasm
-# The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$tmp/inactivity_timeout_bg.wasm" -o "$tmp/inactivity_timeout_bg.wasm"
-cp scripts/pkg/package.json README.md "$tmp/"
-[ -d js ] && cp js/*.js js/*.d.ts "$tmp/" 2>/dev/null || true
-chmod 755 "$tmp"
+
+# entry <crate> <out-dir> <out-name>
+entry() {
+  local crate=$1 dir=$2 name=$3
+  # One cargo invocation per entry: features are not unified between the two modules.
+  cargo build --release --target wasm32-unknown-unknown -p "$crate" --lib
+  wasm-bindgen --target web --out-dir "$dir" --out-name "$name" \
+    "target/wasm32-unknown-unknown/release/${crate//-/_}.wasm"
+  # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
+}
+entry inactivity-client "$tmp" inactivity_timeout
+entry inactivity-admin "$tmp/admin" inactivity_timeout_admin
+
+cp scripts/pkg/package.json README.md web/host/host.js web/host/host.d.ts "$tmp/"
+chmod 755 "$tmp" "$tmp/admin"
 rm -rf "$out" && mv "$tmp" "$out"
 
-wasm=$(stat -c %s "$out/inactivity_timeout_bg.wasm")
-glue=$(stat -c %s "$out/inactivity_timeout.js")
-gz=$(cat "$out/inactivity_timeout_bg.wasm" "$out/inactivity_timeout.js" $(find "$out/snippets" -name '*.js') | gzip -9 | wc -c)
-echo "build: pkg/ ready — wasm ${wasm} B, glue ${glue} B, gzipped total ${gz} B"
+node scripts/client-size.mjs "$out"

@@ -23,11 +23,11 @@ tier() {
 
 tier fmt cargo fmt --all --check
 tier clippy-native cargo clippy --workspace --all-targets --locked -- -D warnings
-tier clippy-wasm32 cargo clippy -p inactivity-timeout --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+tier clippy-wasm32 cargo clippy -p inactivity-client -p inactivity-admin -p inactivity-bridge --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 tier native-tests cargo test --workspace --locked
 browser_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test -p inactivity-timeout --locked --target wasm32-unknown-unknown --test 'web_*'
+    cargo test -p inactivity-client -p inactivity-admin --locked --target wasm32-unknown-unknown --test 'web_*'
 }
 tier browser-tests browser_tests
 tier build bash scripts/build.sh

@@ -1,9 +1,9 @@
 //! classify(): API call or not, excluded or activity — with the default exclusions of DESIGN §2.
 
-use inactivity_timeout::core::classify::{classify, Classification};
-use inactivity_timeout::core::json::Value;
-use inactivity_timeout::core::policy::Policy;
-use inactivity_timeout::core::url::ApiScope;
+use inactivity_core::classify::{classify, Classification};
+use inactivity_core::json::Value;
+use inactivity_core::policy::Policy;
+use inactivity_core::url::ApiScope;
 use serde_json::json;
 
 fn policy() -> Policy {

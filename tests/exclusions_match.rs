@@ -1,7 +1,7 @@
 //! The compiled exclusion matcher: semantics, specificity, scale, and the compile budget.
 
-use inactivity_timeout::core::exclusions::{EntryError, Exclusions};
-use inactivity_timeout::core::url::normalize_api_path;
+use inactivity_core::exclusions::{EntryError, Exclusions};
+use inactivity_core::url::normalize_api_path;
 
 mod common;
 use common::naive;

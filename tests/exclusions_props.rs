@@ -2,8 +2,8 @@
 //! paths, including lists that exceed the determinization budget.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::exclusions::Exclusions;
-use inactivity_timeout::core::url::normalize_api_path;
+use inactivity_core::exclusions::Exclusions;
+use inactivity_core::url::normalize_api_path;
 use proptest::prelude::*;
 
 mod common;

@@ -5,8 +5,8 @@
 //! duplicate of the first. The long run is `npm run fuzz` (fuzz/, target `exclusions`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::exclusions::{EntryError, Exclusions};
-use inactivity_timeout::core::url::ApiScope;
+use inactivity_core::exclusions::{EntryError, Exclusions};
+use inactivity_core::url::ApiScope;
 use proptest::prelude::*;
 
 /// A template segment in canonical form: a normalized literal, or a parameter.

@@ -6,8 +6,8 @@
 //! run is `npm run fuzz` (fuzz/, target `policy`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::json::{JsonType, Value};
-use inactivity_timeout::core::policy::{resolve, validate, Policy, PolicyError, Source};
+use inactivity_core::json::{JsonType, Value};
+use inactivity_core::policy::{resolve, validate, Policy, PolicyError, Source};
 use proptest::prelude::*;
 
 const IDLE: &str = "idleTokenTimeout";

@@ -5,7 +5,7 @@
 //! never yield an unsafe location. The long run is `npm run fuzz` (fuzz/, target `return_to`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::return_to::{
+use inactivity_core::return_to::{
     decode_state, encode_state, ReturnTo, ReturnToErrorKind, MAX_RETURN_TO_LEN,
 };
 use proptest::prelude::*;

@@ -5,8 +5,8 @@
 //! dropped, not reported). The long run is `npm run fuzz` (fuzz/, target `tabs`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::reason::LogoutReason;
-use inactivity_timeout::core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
+use inactivity_core::reason::LogoutReason;
+use inactivity_core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
 use proptest::prelude::*;
 
 fn message() -> impl Strategy<Value = TabMessage> {

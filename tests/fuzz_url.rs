@@ -7,7 +7,7 @@
 //! `npm run fuzz` (fuzz/, target `url`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::url::{normalize_api_path, ApiScope, UrlErrorKind, UrlRole};
+use inactivity_core::url::{normalize_api_path, ApiScope, UrlErrorKind, UrlRole};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,10 +5,10 @@
 //! `Logout` comes at most once and nothing follows it, `Warn` never claims more than the warning
 //! lead, and an idle/slept logout only happens at or after the expiry.
 
-use inactivity_timeout::core::idle::{
+use inactivity_core::idle::{
     Action, IdleConfig, IdleMachine, IdleState, MIN_SERVER_EXTENSION_MS, SERVER_CHECK_WAIT_MS,
 };
-use inactivity_timeout::core::reason::LogoutReason::{self, *};
+use inactivity_core::reason::LogoutReason::{self, *};
 
 const MIN: u64 = 60_000;
 const T: u64 = 5 * MIN; // the timeout of most cases

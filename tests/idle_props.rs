@@ -2,8 +2,8 @@
 //! timer-driven machine matches a tiny reference model exactly.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::idle::{Action, IdleConfig, IdleMachine};
-use inactivity_timeout::core::reason::LogoutReason;
+use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_core::reason::LogoutReason;
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug)]

@@ -1,7 +1,7 @@
 //! The activity ledger: a bounded ring, oldest first, truncated fields, totals that survive
 //! eviction, and the camelCase JSON the JavaScript `activityLog()` returns.
 
-use inactivity_timeout::core::ledger::{
+use inactivity_core::ledger::{
     Ledger, LedgerEntry, Outcome, MAX_CAPACITY, MAX_FIELD_LEN, MAX_METHOD_LEN,
 };
 

@@ -1,8 +1,8 @@
 //! The logout plan, table-driven: for a reason, a leadership and the server's answers, the exact
 //! steps performed and the failures recorded.
 
-use inactivity_timeout::core::logout::{Failure, FailureCause, LogoutPlan, Step, StepOutcome};
-use inactivity_timeout::core::reason::LogoutReason::{self, *};
+use inactivity_core::logout::{Failure, FailureCause, LogoutPlan, Step, StepOutcome};
+use inactivity_core::reason::LogoutReason::{self, *};
 use Step::*;
 
 /// How the simulated world answers each step.

@@ -1,6 +1,6 @@
 //! `LogoutReason`: the wire strings, their strict parser and the serde form agree.
 
-use inactivity_timeout::core::reason::LogoutReason;
+use inactivity_core::reason::LogoutReason;
 
 fn check(text: &str, expected: Option<LogoutReason>) {
     assert_eq!(LogoutReason::parse(text), expected, "parse({text:?})");

@@ -1,6 +1,6 @@
 //! The loose JSON tree: deserialization from serde_json, depth limit, serialization.
 
-use inactivity_timeout::core::json::{JsonType, Value, MAX_DEPTH};
+use inactivity_core::json::{JsonType, Value, MAX_DEPTH};
 
 #[track_caller]
 fn check(text: &str, want: Result<Value, &str>) {
@@ -111,7 +111,7 @@ fn serializes_back() {
 
 #[test]
 fn numbers_for_messages() {
-    use inactivity_timeout::core::json::format_number;
+    use inactivity_core::json::format_number;
     #[track_caller]
     fn check(n: f64, want: &str) {
         assert_eq!(format_number(n), want, "{n:?}");

@@ -2,8 +2,8 @@
 //! timeout or none; parse and validate agree.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::json::Value;
-use inactivity_timeout::core::policy::{resolve, validate, Policy, Source};
+use inactivity_core::json::Value;
+use inactivity_core::policy::{resolve, validate, Policy, Source};
 use proptest::prelude::*;
 
 fn obj(members: Vec<(&str, Value)>) -> Value {
@@ -176,7 +176,7 @@ proptest! {
         let parsed = Policy::parse(&v);
         // parse reports exactly validate's errors minus the HIPAA cap.
         // (Compared by path and code: NaN in an error is not equal to itself.)
-        let key = |e: &inactivity_timeout::core::policy::PolicyError| (e.path.clone(), e.code(), e.to_string());
+        let key = |e: &inactivity_core::policy::PolicyError| (e.path.clone(), e.code(), e.to_string());
         let structural: Vec<_> = errors.iter().filter(|e| e.code() != "hipaa-cap-exceeded").map(key).collect();
         match &parsed {
             Ok(_) => prop_assert!(structural.is_empty(), "{:?}", structural),

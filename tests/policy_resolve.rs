@@ -1,8 +1,8 @@
 //! Timeout resolution: every path of DESIGN §2 (bundle, org-wide, HIPAA default, HIPAA cap,
 //! none), with its explanation and its JS shape.
 
-use inactivity_timeout::core::json::Value;
-use inactivity_timeout::core::policy::{resolve, Policy, Resolution, Source};
+use inactivity_core::json::Value;
+use inactivity_core::policy::{resolve, Policy, Resolution, Source};
 use serde_json::{json, Value as J};
 
 fn parse(j: J) -> Policy {

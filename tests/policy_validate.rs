@@ -1,7 +1,7 @@
 //! Validation of every rule of DESIGN §2, at and around each boundary. One table, one `check()`.
 
-use inactivity_timeout::core::json::Value;
-use inactivity_timeout::core::policy::{validate, Policy};
+use inactivity_core::json::Value;
+use inactivity_core::policy::{validate, Policy};
 use serde_json::{json, Value as J};
 
 fn value(j: J) -> Value {

@@ -1,7 +1,7 @@
 //! `ReturnTo::parse`, table-driven: what comes back to the same page, and every hostile form
 //! that must not (each refused with the reason that names it).
 
-use inactivity_timeout::core::return_to::{ReturnTo, ReturnToErrorKind, MAX_RETURN_TO_LEN};
+use inactivity_core::return_to::{ReturnTo, ReturnToErrorKind, MAX_RETURN_TO_LEN};
 use ReturnToErrorKind::*;
 
 const ORIGIN: &str = "http://127.0.0.1:8080";

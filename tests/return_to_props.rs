@@ -2,7 +2,7 @@
 //! a location a browser resolves on the page's own origin.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::return_to::{decode_state, encode_state, ReturnTo};
+use inactivity_core::return_to::{decode_state, encode_state, ReturnTo};
 use proptest::prelude::*;
 
 const ORIGIN: &str = "https://crm.example.com:8443";

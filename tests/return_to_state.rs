@@ -1,7 +1,7 @@
 //! The OAuth `state` that carries the return location: round trips, and a forged or damaged
 //! `state` never yields a location that `ReturnTo::parse` would refuse.
 
-use inactivity_timeout::core::return_to::{
+use inactivity_core::return_to::{
     decode_state, encode_state, ReturnTo, ReturnToErrorKind, MAX_NONCE_LEN, MAX_RETURN_TO_LEN,
 };
 use ReturnToErrorKind::*;

@@ -2,14 +2,14 @@
 //! value of a new tab, the logout role, and the `TabSync` driver — alone and in a virtual-clock
 //! simulation of three tabs, where the traffic bound is measured.
 
-use inactivity_timeout::core::idle::{Action, IdleConfig, IdleMachine};
-use inactivity_timeout::core::reason::LogoutReason::{self, *};
-use inactivity_timeout::core::tab_sync::{
+use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_core::reason::LogoutReason::{self, *};
+use inactivity_core::tab_sync::{
     abandoned, logout_role, parse_ms, record_at_logout, scope_of_key, start_last_activity, Calls,
     LockOutcome, LogoutRecord, Role, Scope, Shared, TabOutput, TabSync, ABANDONED_AFTER_MS,
     CATCH_UP_MS,
 };
-use inactivity_timeout::core::tabs::{decode, encode, TabMessage};
+use inactivity_core::tabs::{decode, encode, TabMessage};
 
 const SEC: u64 = 1_000;
 const MIN: u64 = 60 * SEC;

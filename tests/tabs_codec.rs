@@ -1,7 +1,7 @@
 //! The cross-tab codec: exact wire forms, and a strict decoder that ignores everything else.
 
-use inactivity_timeout::core::reason::LogoutReason;
-use inactivity_timeout::core::tabs::{
+use inactivity_core::reason::LogoutReason;
+use inactivity_core::tabs::{
     decode, encode, is_valid_tab_id, TabMessage, MAX_MESSAGE_LEN, MAX_TAB_ID_LEN,
 };
 use TabMessage::*;

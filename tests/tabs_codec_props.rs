@@ -2,8 +2,8 @@
 //! agrees with it on well-formed objects in any key order; mutations never panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::reason::LogoutReason;
-use inactivity_timeout::core::tabs::{decode, encode, TabMessage};
+use inactivity_core::reason::LogoutReason;
+use inactivity_core::tabs::{decode, encode, TabMessage};
 use proptest::prelude::*;
 
 fn message() -> impl Strategy<Value = TabMessage> {

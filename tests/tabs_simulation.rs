@@ -6,9 +6,9 @@
 //!
 //! No real time passes: the whole hour-long scenarios run in milliseconds.
 
-use inactivity_timeout::core::idle::{Action, IdleConfig, IdleMachine};
-use inactivity_timeout::core::reason::LogoutReason::{self, *};
-use inactivity_timeout::core::tabs::{decode, encode, ActivityThrottle, TabMessage};
+use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_core::reason::LogoutReason::{self, *};
+use inactivity_core::tabs::{decode, encode, ActivityThrottle, TabMessage};
 
 const SEC: u64 = 1_000;
 const MIN: u64 = 60 * SEC;

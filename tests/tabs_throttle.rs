@@ -1,7 +1,7 @@
 //! The activity throttle, table-driven: inputs at times, the broadcasts expected as
 //! `(sent at, activity time carried)`.
 
-use inactivity_timeout::core::tabs::{ActivityThrottle, ACTIVITY_BROADCAST_INTERVAL_MS};
+use inactivity_core::tabs::{ActivityThrottle, ACTIVITY_BROADCAST_INTERVAL_MS};
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {

@@ -1,6 +1,6 @@
 //! URL → API path: every normalization rule of DESIGN §3 and the WHATWG quirks browsers apply.
 
-use inactivity_timeout::core::url::{normalize_api_path, ApiScope, UrlErrorKind, UrlRole};
+use inactivity_core::url::{normalize_api_path, ApiScope, UrlErrorKind, UrlRole};
 
 const BASE: &str = "https://apps.example.com/agent/desk/index.html";
 

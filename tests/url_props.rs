@@ -2,7 +2,7 @@
 //! absolute spellings agree.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_timeout::core::url::{normalize_api_path, ApiScope};
+use inactivity_core::url::{normalize_api_path, ApiScope};
 use proptest::prelude::*;
 
 fn scope() -> ApiScope {

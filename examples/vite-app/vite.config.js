@@ -7,8 +7,12 @@ export default defineConfig({
   root: here,
   base: "/examples/vite/",
   resolve: {
-    // As if installed from npm: the built package in pkg/ (run `npm run build` first).
-    alias: { "inactivity-timeout": resolve(here, "../../pkg") },
+    // As if installed from npm: the built package in pkg/ (run `npm run build` first), each
+    // entry where package.json's `exports` puts it.
+    alias: [
+      { find: /^inactivity-timeout\/admin$/, replacement: resolve(here, "../../pkg/admin/inactivity_timeout_admin.js") },
+      { find: /^inactivity-timeout$/, replacement: resolve(here, "../../pkg") },
+    ],
   },
   build: {
     outDir: resolve(here, "../../www/examples/vite"),
@@ -18,6 +22,7 @@ export default defineConfig({
       input: {
         main: resolve(here, "index.html"),
         callback: resolve(here, "callback.html"),
+        policy: resolve(here, "policy.html"),
       },
     },
   },

@@ -5,8 +5,8 @@
 
 mod common;
 
-use inactivity_timeout::core::exclusions::{EntryError, Exclusions};
-use inactivity_timeout::core::url::normalize_api_path;
+use inactivity_core::exclusions::{EntryError, Exclusions};
+use inactivity_core::url::normalize_api_path;
 use libfuzzer_sys::fuzz_target;
 
 /// Of the entries matching `path`, the most specific (literal beats parameter at the first

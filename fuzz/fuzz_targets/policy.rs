@@ -6,8 +6,8 @@
 
 mod common;
 
-use inactivity_timeout::core::json::Value;
-use inactivity_timeout::core::policy::{resolve, validate, Policy, PolicyError, Source};
+use inactivity_core::json::Value;
+use inactivity_core::policy::{resolve, validate, Policy, PolicyError, Source};
 use libfuzzer_sys::fuzz_target;
 
 fn at_path<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {

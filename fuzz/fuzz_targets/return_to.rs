@@ -7,7 +7,7 @@
 mod common;
 
 use common::check_known;
-use inactivity_timeout::core::return_to::{decode_state, encode_state, ReturnTo};
+use inactivity_core::return_to::{decode_state, encode_state, ReturnTo};
 use libfuzzer_sys::fuzz_target;
 
 const ORIGINS: [&str; 4] = [

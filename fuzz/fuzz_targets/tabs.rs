@@ -4,7 +4,7 @@
 
 mod common;
 
-use inactivity_timeout::core::tabs::{decode, encode, TabMessage};
+use inactivity_core::tabs::{decode, encode, TabMessage};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{assert_normalized, check_known, escapes_well_formed};
-use inactivity_timeout::core::url::{normalize_api_path, ApiScope, UrlRole};
+use inactivity_core::url::{normalize_api_path, ApiScope, UrlRole};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

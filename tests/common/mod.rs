@@ -1,6 +1,6 @@
 //! Helpers shared by the native integration tests.
 
-use inactivity_timeout::core::url::normalize_api_path;
+use inactivity_core::url::normalize_api_path;
 
 /// A plain reference: try every entry; of those that match, the most specific (a literal where
 /// the other has a parameter, at the first difference).

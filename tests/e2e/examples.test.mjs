@@ -28,6 +28,8 @@ test("the Vite-built example runs the tracker", async () => {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  const loaded = [];
+  page.on("request", (r) => loaded.push(new URL(r.url()).pathname));
   const url = `${server.url}/examples/vite/?view=queues#top`;
   await page.goto(url);
   await signIn(page, "supervisor");
@@ -36,11 +38,27 @@ test("the Vite-built example runs the tracker", async () => {
   await page.waitForFunction(() => window.tracker.explain().source !== "fallback");
   const explain = await page.evaluate(() => window.tracker.explain());
   assert.equal(explain.source, "organization");
-  assert.match(await page.locator("#validation").textContent(), /sample policy valid: true; bundle timeout 600 s; diagnostics counted: false/);
   await page.getByRole("button", { name: /do some work/i }).click();
   await page.getByText(/requests seen/).waitFor();
   const log = await page.evaluate(() => window.tracker.activityLog());
   assert.ok(log.some((e) => e.path === "api/v2/routing/queues" && e.outcome === "counted"));
+  assert.deepEqual(errors, []);
+  // A web client loads the main entry's wasm only, never the admin entry's.
+  assert.ok(loaded.some((p) => /inactivity_timeout_bg-[^/]*\.wasm$/.test(p)), loaded.join(" "));
+  assert.ok(!loaded.some((p) => p.includes("admin")), loaded.join(" "));
+  await context.close();
+});
+
+test("the Vite-built example checks settings with the admin entry", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.url}/examples/vite/policy.html`);
+  await page.locator("body[data-ready=true]").waitFor();
+  const text = await page.locator("#validation").textContent();
+  assert.match(text, /sample policy valid: true; bundle timeout 600 s; diagnostics counted: false/);
+  assert.match(text, /60 s: idleTokenTimeout\.idleTokenTimeoutSeconds: .*5 minutes/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1063,7 +1063,7 @@ async function signOut() {
 
 async function loadValidator() {
   try {
-    const pkg = await import("/pkg/inactivity_timeout.js");
+    const pkg = await import("/pkg/admin/inactivity_timeout_admin.js");
     await pkg.default();
     if (typeof pkg.validatePolicy !== "function") throw new Error("validatePolicy is missing");
     validate = pkg.validatePolicy;

@@ -14,8 +14,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use inactivity_timeout::core::exclusions::Exclusions;
-use inactivity_timeout::core::url::{normalize_api_path, ApiScope};
+use inactivity_core::exclusions::Exclusions;
+use inactivity_core::url::{normalize_api_path, ApiScope};
 
 const DEFAULTS: [&str; 5] = [
     "api/v2/featuretoggles",

@@ -1,18 +1,12 @@
-// Uses the whole public API, typed: `tsc --noEmit` checks it against the package's .d.ts.
+// The client's whole API, typed: `tsc --noEmit` checks it against the package's .d.ts. A web
+// client loads the main entry only; the policy functions are the admin entry's (policy.ts).
 import init, {
   InactivityTracker,
-  classifyRequest,
   redirectToLogin,
-  resolveTimeout,
-  validatePolicy,
-  type Classification,
   type Explanation,
   type LedgerEntry,
   type LogoutReason,
-  type Policy,
-  type Resolution,
   type TrackerOptions,
-  type ValidationResult,
 } from "inactivity-timeout";
 import { TOKEN_KEY, loginUrl } from "./auth";
 
@@ -23,27 +17,6 @@ const token = sessionStorage.getItem(TOKEN_KEY);
 if (token === null) {
   redirectToLogin(loginUrl);
 } else {
-  // The pure functions: the same Rust code the tracker and the server use.
-  const sample: Policy = {
-    idleTokenTimeout: {
-      enableIdleTokenTimeout: true,
-      idleTokenTimeoutSeconds: 1800,
-      inactivityTimeoutUnit: "Minutes",
-      inactivityTimeoutGroupsEnabled: true,
-      inactivityTimeoutGroupBundles: [
-        { priority: 1, timeoutSeconds: 600, inactivityTimeoutUnit: "Minutes", groups: ["g1"] },
-      ],
-    },
-    authSettings: { inactivityTimeoutExclusions: ["api/v2/diagnostics/trace"] },
-    hipaa: false,
-  };
-  const validation: ValidationResult = validatePolicy(sample);
-  const resolution: Resolution = resolveTimeout(sample, ["g1"]);
-  const classification: Classification = classifyRequest(sample, "/api/v2/diagnostics/trace");
-  $("validation").textContent =
-    `sample policy valid: ${validation.valid}; bundle timeout ${resolution.timeoutSeconds} s; ` +
-    `diagnostics counted: ${classification.activity}`;
-
   const options: TrackerOptions = {
     loginUrl,
     accessToken: () => token,

@@ -1,0 +1,514 @@
+//! The exclusion list, compiled into a matcher whose cost per request does not grow with the
+//! number of entries (DESIGN §3).
+//!
+//! An entry is a path template: `api/v2/users/me`, `api/v2/users/{userId}/presences/{sourceId}`.
+//! A leading `/` is optional; `{name}` matches exactly one non-empty segment; literal segments are
+//! compared after the same normalization as request paths ([`crate::url`]): ASCII
+//! case-insensitively, with `%XX` of unreserved characters decoded. There are no regular
+//! expressions and no wildcards.
+//!
+//! # How it matches
+//!
+//! The entries form a segment trie (a literal child per distinct segment, one `{param}` child).
+//! A trie with `{param}` children is a nondeterministic automaton: a segment may follow both a
+//! literal and a parameter edge. [`Exclusions::compile`] determinizes it (subset construction),
+//! so [`Exclusions::matches`] walks each path segment once — one hash lookup of the segment, one
+//! of the transition — with no backtracking. Each accepting state knows its answer in advance:
+//! when several entries match a path, the most specific one wins (the one with a literal segment
+//! where the other has a parameter, at the first position where they differ).
+//!
+//! Determinizing can, for contrived lists only (literals and parameters interleaved at many
+//! depths), produce very many states. Compilation therefore has a budget; a state beyond it is
+//! left unexpanded and, if a request ever reaches it, matching continues by stepping the set of
+//! trie nodes it stands for — still one pass over the segments without backtracking, bounded by
+//! the number of live trie nodes. Real lists (the platform's whole API catalog) stay well inside
+//! the budget.
+
+use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
+
+use crate::map::Map as HashMap;
+use core::fmt;
+
+use crate::url::{is_dot_segment, normalize_segment};
+
+/// Why an exclusion entry is invalid. Each variant says when it occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// The entry is empty, only spaces, or only slashes.
+    Empty,
+    /// The entry contains whitespace or a control character (0-based character position).
+    Whitespace {
+        /// The position of the first such character, counted in characters from 0.
+        position: usize,
+    },
+    /// The entry is a full URL (contains `://`) instead of a path.
+    AbsoluteUrl,
+    /// The entry contains `?` (a query string).
+    Query,
+    /// The entry contains `#` (a fragment).
+    Fragment,
+    /// The entry contains `*`: wildcards are not supported.
+    Wildcard,
+    /// A segment is `.` or `..` (also spelled `%2e`).
+    DotSegment,
+    /// A segment opens `{` without closing it.
+    UnclosedBrace,
+    /// A segment is `{}`: a parameter needs a name.
+    EmptyParameter,
+    /// A `{…}` parameter is not a whole segment (e.g. `v{n}`, `{a}.json`, `{a}{b}`).
+    PartialParameter {
+        /// The offending segment.
+        segment: String,
+    },
+    /// A segment contains `}` without an opening `{`.
+    StrayBrace,
+    /// The entry is longer than 512 characters (a policy rule: reported by policy validation,
+    /// not by [`Exclusions::compile`]).
+    TooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// The entry is the same as an earlier one after normalization (case, slashes, `%XX` of
+    /// unreserved characters and parameter names do not matter: `{x}` and `{y}` in the same place
+    /// are the same).
+    Duplicate {
+        /// The index of the earlier entry.
+        first: usize,
+    },
+}
+
+impl EntryError {
+    /// A stable kebab-case code, e.g. `"exclusion-unclosed-brace"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EntryError::Empty => "exclusion-empty",
+            EntryError::Whitespace { .. } => "exclusion-whitespace",
+            EntryError::AbsoluteUrl => "exclusion-absolute-url",
+            EntryError::Query => "exclusion-query",
+            EntryError::Fragment => "exclusion-fragment",
+            EntryError::Wildcard => "exclusion-wildcard",
+            EntryError::DotSegment => "exclusion-dot-segment",
+            EntryError::UnclosedBrace => "exclusion-unclosed-brace",
+            EntryError::EmptyParameter => "exclusion-empty-parameter",
+            EntryError::PartialParameter { .. } => "exclusion-partial-parameter",
+            EntryError::StrayBrace => "exclusion-stray-brace",
+            EntryError::TooLong { .. } => "exclusion-too-long",
+            EntryError::Duplicate { .. } => "exclusion-duplicate",
+        }
+    }
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryError::Empty => {
+                f.write_str("is empty: write an API path such as api/v2/users/me, or remove the entry")
+            }
+            EntryError::Whitespace { position } => write!(
+                f,
+                "contains a space or control character at character {}: API paths have none; remove it",
+                position + 1
+            ),
+            EntryError::AbsoluteUrl => {
+                f.write_str("is a full URL: write only the API path, e.g. api/v2/users/me")
+            }
+            EntryError::Query => f.write_str(
+                "contains '?': write the path without a query string (queries are ignored when matching)",
+            ),
+            EntryError::Fragment => f.write_str("contains '#': write the path without a fragment"),
+            EntryError::Wildcard => f.write_str(
+                "contains '*': wildcards are not supported; use {name} for one path segment, e.g. api/v2/users/{userId}",
+            ),
+            EntryError::DotSegment => {
+                f.write_str("contains a '.' or '..' segment: write the API path as the API defines it")
+            }
+            EntryError::UnclosedBrace => {
+                f.write_str("has a '{' without its '}': close the parameter, e.g. {userId}")
+            }
+            EntryError::EmptyParameter => {
+                f.write_str("has an empty parameter '{}': give it a name, e.g. {userId}")
+            }
+            EntryError::PartialParameter { segment } => write!(
+                f,
+                "has a parameter that is not a whole segment ({}): a {{name}} must stand alone between slashes, e.g. api/v2/users/{{userId}}",
+                crate::policy::quote_input(segment)
+            ),
+            EntryError::StrayBrace => f.write_str("has a '}' without a '{': remove it"),
+            EntryError::TooLong { chars } => write!(
+                f,
+                "is {chars} characters long; an entry may have at most {} characters",
+                crate::policy::MAX_ENTRY_CHARS
+            ),
+            EntryError::Duplicate { first } => write!(
+                f,
+                "is the same as entry [{first}] (case, slashes and parameter names do not matter): remove one of them"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for EntryError {}
+
+/// One segment of a parsed entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// A literal, normalized.
+    Literal(String),
+    /// `{name}`: any one non-empty segment.
+    Param,
+}
+
+/// Parses one entry into its segments, or the first problem with it.
+fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
+    if entry.trim().is_empty() {
+        return Err(EntryError::Empty);
+    }
+    if let Some(position) = entry
+        .chars()
+        .position(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(EntryError::Whitespace { position });
+    }
+    if entry.contains("://") {
+        return Err(EntryError::AbsoluteUrl);
+    }
+    if entry.contains('?') {
+        return Err(EntryError::Query);
+    }
+    if entry.contains('#') {
+        return Err(EntryError::Fragment);
+    }
+    if entry.contains('*') {
+        return Err(EntryError::Wildcard);
+    }
+    let mut segments = Vec::new();
+    for raw in entry.split(['/', '\\']).filter(|s| !s.is_empty()) {
+        if is_dot_segment(raw) {
+            return Err(EntryError::DotSegment);
+        }
+        let partial = || EntryError::PartialParameter {
+            segment: raw.to_owned(),
+        };
+        if let Some(inner) = raw.strip_prefix('{') {
+            let Some(name) = inner.strip_suffix('}') else {
+                return Err(if inner.contains('}') {
+                    partial()
+                } else {
+                    EntryError::UnclosedBrace
+                });
+            };
+            if name.is_empty() {
+                return Err(EntryError::EmptyParameter);
+            }
+            if name.contains(['{', '}']) {
+                return Err(partial());
+            }
+            segments.push(Segment::Param);
+        } else if let Some(open) = raw.find('{') {
+            return Err(if raw.get(open..).is_some_and(|s| s.contains('}')) {
+                partial()
+            } else {
+                EntryError::UnclosedBrace
+            });
+        } else if raw.contains('}') {
+            return Err(EntryError::StrayBrace);
+        } else {
+            segments.push(Segment::Literal(normalize_segment(raw)));
+        }
+    }
+    if segments.is_empty() {
+        return Err(EntryError::Empty);
+    }
+    Ok(segments)
+}
+
+/// A trie node: the nondeterministic automaton.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    literal: HashMap<Box<str>, u32>,
+    param: Option<u32>,
+    accept: Option<u32>,
+}
+
+/// A state of the determinized automaton.
+#[derive(Debug, Clone, Default)]
+struct State {
+    /// The transition for a segment that is none of this state's literal labels.
+    other: Option<u32>,
+    /// The entry a path ending here matches (the most specific one).
+    accept: Option<u32>,
+    /// For a state left unexpanded by the compile budget: the trie nodes it stands for.
+    pending: Option<Box<[u32]>>,
+}
+
+/// The compiled exclusion list.
+///
+/// ```
+/// use inactivity_core::exclusions::Exclusions;
+///
+/// let list = Exclusions::compile(&[
+///     "api/v2/users/{userId}".to_owned(),
+///     "/api/v2/Users/me".to_owned(),
+/// ]).unwrap();
+/// assert_eq!(list.matches("api/v2/users/me"), Some("/api/v2/Users/me")); // the literal wins
+/// assert_eq!(list.matches("api/v2/users/42"), Some("api/v2/users/{userId}"));
+/// assert_eq!(list.matches("api/v2/users/42/presences"), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    /// The entries as the admin wrote them.
+    entries: Vec<String>,
+    /// Every literal label of the automaton, numbered.
+    labels: HashMap<Box<str>, u32>,
+    /// (state, label) → state.
+    transitions: HashMap<(u32, u32), u32>,
+    /// The states; 0 is the start. Empty when there are no entries.
+    states: Vec<State>,
+    /// The trie, kept only when some state was left unexpanded.
+    nodes: Vec<Node>,
+    /// The specificity rank of each entry (lower is more specific), kept with `nodes`.
+    rank: Vec<u32>,
+}
+
+/// The most states compile creates beyond the trie's size (see the module docs).
+const STATE_BUDGET_BASE: usize = 4096;
+/// The most trie-node visits compile spends on determinizing.
+const WORK_BUDGET: usize = 4_000_000;
+
+impl Exclusions {
+    /// Compiles `entries` (any number: the 200-entry and 512-character limits are policy rules,
+    /// checked by [`crate::policy::validate`]).
+    ///
+    /// On failure, returns every invalid entry with its index and problem, in index order:
+    /// syntax errors, and duplicates after normalization ([`EntryError::Duplicate`] at the later
+    /// entry).
+    pub fn compile(entries: &[String]) -> Result<Exclusions, Vec<(usize, EntryError)>> {
+        let mut errors = Vec::new();
+        let mut nodes = vec![Node::default()];
+        let mut shapes: Vec<Vec<bool>> = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            let segments = match parse_entry(entry) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push((i, e));
+                    shapes.push(Vec::new());
+                    continue;
+                }
+            };
+            shapes.push(segments.iter().map(|s| *s == Segment::Param).collect());
+            let mut at = 0usize;
+            for segment in segments {
+                let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+                let Some(node) = nodes.get_mut(at) else { break };
+                let child = match segment {
+                    Segment::Literal(label) => *node.literal.entry(label.into()).or_insert(next),
+                    Segment::Param => *node.param.get_or_insert(next),
+                };
+                if child == next {
+                    nodes.push(Node::default());
+                }
+                at = child as usize;
+            }
+            if let Some(node) = nodes.get_mut(at) {
+                match node.accept {
+                    Some(first) => errors.push((
+                        i,
+                        EntryError::Duplicate {
+                            first: first as usize,
+                        },
+                    )),
+                    None => node.accept = Some(u32::try_from(i).unwrap_or(u32::MAX)),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if entries.is_empty() {
+            return Ok(Exclusions::default());
+        }
+        // Specificity: a literal beats a parameter at the first position where two templates
+        // differ, so rank entries by their shapes (false = literal < true = parameter).
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        // Ties keep the entries' order (the index breaks them): no stable sort needed.
+        order.sort_unstable_by(|a, b| shapes.get(*a).cmp(&shapes.get(*b)).then(a.cmp(b)));
+        let mut rank = vec![0u32; entries.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            if let Some(slot) = rank.get_mut(i) {
+                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+        }
+        let mut compiled = Exclusions {
+            entries: entries.to_vec(),
+            rank,
+            ..Exclusions::default()
+        };
+        let complete = compiled.determinize(&nodes);
+        if !complete {
+            compiled.nodes = nodes;
+        } else {
+            compiled.rank = Vec::new();
+        }
+        Ok(compiled)
+    }
+
+    /// Subset construction from the trie `nodes`. Returns whether every state was expanded.
+    fn determinize(&mut self, nodes: &[Node]) -> bool {
+        let budget = STATE_BUDGET_BASE + 2 * nodes.len();
+        let mut work = 0usize;
+        let mut complete = true;
+        let mut sets: Vec<Vec<u32>> = vec![vec![0]];
+        let mut ids: HashMap<Vec<u32>, u32> = HashMap::default();
+        ids.insert(vec![0], 0);
+        self.states.push(State {
+            accept: self.best(nodes, &[0]),
+            ..State::default()
+        });
+        let mut s = 0usize;
+        while let Some(set) = sets.get(s).cloned() {
+            let members: Vec<&Node> = set.iter().filter_map(|n| nodes.get(*n as usize)).collect();
+            let mut params: Vec<u32> = members.iter().filter_map(|n| n.param).collect();
+            params.sort_unstable();
+            params.dedup();
+            let mut targets: HashMap<&str, Vec<u32>> = HashMap::default();
+            for node in &members {
+                work += 1 + node.literal.len();
+                for (label, child) in &node.literal {
+                    targets
+                        .entry(label)
+                        .or_insert_with(|| params.clone())
+                        .push(*child);
+                }
+            }
+            let mut targets: Vec<(&str, Vec<u32>)> = targets.into_iter().collect();
+            for (_, t) in &mut targets {
+                t.sort_unstable();
+                t.dedup();
+            }
+            let new = targets
+                .iter()
+                .map(|(_, t)| t)
+                .chain((!params.is_empty()).then_some(&params))
+                .filter(|t| !ids.contains_key(*t))
+                .count();
+            if !complete || sets.len() + new > budget || work > WORK_BUDGET {
+                complete = false;
+                if let Some(state) = self.states.get_mut(s) {
+                    state.pending = Some(set.into_boxed_slice());
+                }
+                s += 1;
+                continue;
+            }
+            let mut intern = |t: Vec<u32>, this: &mut Exclusions| -> u32 {
+                if let Some(id) = ids.get(&t) {
+                    return *id;
+                }
+                let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
+                this.states.push(State {
+                    accept: this.best(nodes, &t),
+                    ..State::default()
+                });
+                ids.insert(t.clone(), id);
+                sets.push(t);
+                id
+            };
+            let this_state = u32::try_from(s).unwrap_or(u32::MAX);
+            if !params.is_empty() {
+                let other = intern(params, self);
+                if let Some(state) = self.states.get_mut(s) {
+                    state.other = Some(other);
+                }
+            }
+            for (label, t) in targets {
+                let target = intern(t, self);
+                let next_label = u32::try_from(self.labels.len()).unwrap_or(u32::MAX);
+                let label = *self.labels.entry(label.into()).or_insert(next_label);
+                self.transitions.insert((this_state, label), target);
+            }
+            s += 1;
+        }
+        complete
+    }
+
+    /// The most specific entry accepted by any of the trie nodes `set`.
+    fn best(&self, nodes: &[Node], set: &[u32]) -> Option<u32> {
+        set.iter()
+            .filter_map(|n| nodes.get(*n as usize)?.accept)
+            .min_by_key(|e| self.rank.get(*e as usize).copied().unwrap_or(u32::MAX))
+    }
+
+    /// The entry (as the admin wrote it) that excludes `api_path`, or `None`.
+    ///
+    /// `api_path` is a normalized path as [`crate::url::ApiScope::api_path`] or
+    /// [`crate::url::normalize_api_path`] return it (`"api/v2/users/me"`); empty segments
+    /// are skipped. Cost: one pass over the segments, independent of the number of entries.
+    pub fn matches(&self, api_path: &str) -> Option<&str> {
+        let mut state = 0u32;
+        let mut segments = api_path.split('/').filter(|s| !s.is_empty());
+        while let Some(segment) = segments.next() {
+            let current = self.states.get(state as usize)?;
+            if let Some(set) = &current.pending {
+                return self.simulate(set, segment, segments);
+            }
+            let via_label = self
+                .labels
+                .get(segment)
+                .and_then(|label| self.transitions.get(&(state, *label)));
+            state = via_label.copied().or(current.other)?;
+        }
+        let entry = self.states.get(state as usize)?.accept?;
+        self.entries.get(entry as usize).map(String::as_str)
+    }
+
+    /// Matching from an unexpanded state: steps the set of trie nodes, one segment at a time.
+    fn simulate<'a>(
+        &self,
+        set: &[u32],
+        first: &'a str,
+        rest: impl Iterator<Item = &'a str>,
+    ) -> Option<&str> {
+        let mut current: Vec<u32> = set.to_vec();
+        for segment in core::iter::once(first).chain(rest) {
+            let mut next = Vec::with_capacity(current.len());
+            for node in current.iter().filter_map(|n| self.nodes.get(*n as usize)) {
+                next.extend(node.literal.get(segment).copied());
+                next.extend(node.param);
+            }
+            next.sort_unstable();
+            next.dedup();
+            if next.is_empty() {
+                return None;
+            }
+            current = next;
+        }
+        let entry = self.best(&self.nodes, &current)?;
+        self.entries.get(entry as usize).map(String::as_str)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries as the admin wrote them, in order.
+    pub fn entries(&self) -> &[String] {
+        &self.entries
+    }
+
+    /// The number of states of the compiled automaton (for benchmarks and tests).
+    pub fn state_count(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Whether the whole automaton was determinized within the compile budget (always true for
+    /// realistic lists; see the module docs).
+    pub fn fully_determinized(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}

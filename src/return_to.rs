@@ -1,0 +1,572 @@
+//! The "return to this page after signing in again" location — never an open redirect.
+//!
+//! A [`ReturnTo`] can only be obtained from [`ReturnTo::parse`] (or [`decode_state`], which
+//! parses again), so holding one proves the location is a path on the page's own origin:
+//! path + query + fragment, starting with exactly one `/`. Browsers resolve such a string
+//! against the current page without ever leaving its origin.
+//!
+//! The parser is deliberately stricter than the URL standard: anything a browser, a server or an
+//! app router could read as another host is refused, and a refusal only costs the user a landing
+//! on the default page. Refused:
+//!
+//! * empty, or longer than [`MAX_RETURN_TO_LEN`] bytes;
+//! * control characters (tab, newline, NUL, DEL, C1…) and `\` anywhere — also when
+//!   percent-encoded, at any depth of nested encoding (`%09`, `%0a`, `%5c`, `%255c`…); raw
+//!   spaces and raw non-ASCII (browsers give locations percent-encoded); percent-encoded
+//!   look-alikes of `/` and `\` (`%EF%BC%8F`, FULLWIDTH SOLIDUS);
+//! * a path beginning `//` (protocol-relative), also once decoded (`/%2f%2fevil`, `/%2F/evil`);
+//! * `.` and `..` path segments, also encoded (`%2e%2e`), which could re-shape the path;
+//! * a malformed `%` escape, or percent-encoding nested deeper than a few levels;
+//! * any scheme but `http:`/`https:` (`javascript:`, `data:`, `blob:`, `file:`…), and an
+//!   absolute URL whose origin (scheme, host, port — default ports normalized) is not the
+//!   page's origin; userinfo (`http://origin@evil`, `http://a@evil`);
+//! * anything that does not start with `/` or `http(s)://` (relative paths, `?x`, `#h`).
+//!
+//! The location also travels in the OAuth `state` ([`encode_state`] / [`decode_state`]),
+//! because storage may be denied in a cross-site iframe; it is validated again on the way back.
+
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
+use crate::text::concat;
+
+use core::fmt;
+
+/// The longest accepted location, in bytes.
+pub const MAX_RETURN_TO_LEN: usize = 2048;
+
+/// The longest accepted nonce in a `state`, in bytes.
+pub const MAX_NONCE_LEN: usize = 256;
+
+/// The longest accepted `state`, in bytes (room for a maximal location and nonce).
+pub const MAX_STATE_LEN: usize = 4096;
+
+/// The version prefix of an encoded `state`.
+const STATE_PREFIX: &str = "rt1.";
+
+/// How many levels of nested percent-encoding are unwrapped before giving up.
+const MAX_DECODE_DEPTH: usize = 4;
+
+/// A validated same-origin location: path + query + fragment, starting with exactly one `/`.
+///
+/// ```
+/// use inactivity_core::return_to::ReturnTo;
+/// let origin = "http://127.0.0.1:8080";
+/// assert_eq!(ReturnTo::parse("/agent?x=1#h", origin).unwrap().as_str(), "/agent?x=1#h");
+/// assert_eq!(ReturnTo::parse("http://127.0.0.1:8080/agent#h", origin).unwrap().as_str(), "/agent#h");
+/// assert!(ReturnTo::parse("//evil.example/", origin).is_err());
+/// assert!(ReturnTo::parse("javascript:alert(1)", origin).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReturnTo(String);
+
+impl ReturnTo {
+    /// Validate `candidate` — a path (`/agent?x=1#h`) or an absolute `http(s)` URL of the same
+    /// origin (`http://127.0.0.1:8080/agent#h`) — against `origin`, the page's own origin as
+    /// `location.origin` gives it (`scheme://host[:port]`). Returns the location in path form
+    /// (an absolute URL loses its scheme and authority; an empty path becomes `/`).
+    pub fn parse(candidate: &str, origin: &str) -> Result<ReturnTo, ReturnToError> {
+        let origin = Origin::parse(origin)?;
+        if candidate.is_empty() {
+            return Err(ReturnToErrorKind::Empty.into());
+        }
+        if candidate.len() > MAX_RETURN_TO_LEN {
+            return Err(ReturnToErrorKind::TooLong.into());
+        }
+        check_chars(candidate)?;
+        let location = if candidate.starts_with('/') {
+            candidate.to_owned()
+        } else {
+            strip_same_origin(candidate, &origin)?
+        };
+        check_location(&location)?;
+        Ok(ReturnTo(location))
+    }
+
+    /// The site root, `/`: the fallback when nothing valid was saved.
+    pub fn root() -> ReturnTo {
+        ReturnTo("/".to_owned())
+    }
+
+    /// The location: path + query + fragment, starting with exactly one `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The location as an owned `String`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for ReturnTo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for ReturnTo {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ReturnTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// The OAuth `state` carrying `return_to` and the caller's `nonce`:
+/// `rt1.<base64url(nonce)>.<base64url(location)>` — only URL-safe characters, so it needs no
+/// further escaping in a query string. The nonce (random, remembered by the caller where storage
+/// allows) is returned by [`decode_state`] for the caller to compare; this module does not judge
+/// it. A nonce longer than [`MAX_NONCE_LEN`] bytes, or with control characters, makes a `state`
+/// that [`decode_state`] refuses.
+pub fn encode_state(return_to: &ReturnTo, nonce: &str) -> String {
+    let mut state = String::from(STATE_PREFIX);
+    base64url_encode(nonce.as_bytes(), &mut state);
+    state.push('.');
+    base64url_encode(return_to.as_str().as_bytes(), &mut state);
+    state
+}
+
+/// The nonce and the location carried by a `state` from [`encode_state`], the location
+/// validated again against `origin` (a `state` comes back through the URL: anyone can forge it).
+pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), ReturnToError> {
+    let invalid = || ReturnToError::from(ReturnToErrorKind::InvalidState);
+    if state.len() > MAX_STATE_LEN {
+        return Err(invalid());
+    }
+    let body = state.strip_prefix(STATE_PREFIX).ok_or_else(invalid)?;
+    let (nonce, location) = body.split_once('.').ok_or_else(invalid)?;
+    let nonce = base64url_decode(nonce).ok_or_else(invalid)?;
+    let nonce = String::from_utf8(nonce).map_err(|_| invalid())?;
+    if nonce.len() > MAX_NONCE_LEN || nonce.chars().any(char::is_control) {
+        return Err(ReturnToErrorKind::InvalidNonce.into());
+    }
+    let location = base64url_decode(location).ok_or_else(invalid)?;
+    let location = String::from_utf8(location).map_err(|_| invalid())?;
+    Ok((nonce, ReturnTo::parse(&location, origin)?))
+}
+
+/// Why a location (or a `state`, or the origin) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnToErrorKind {
+    /// The location is empty.
+    Empty,
+    /// The location is longer than [`MAX_RETURN_TO_LEN`] bytes.
+    TooLong,
+    /// A control character (tab, newline, NUL, DEL…), raw or percent-encoded.
+    ControlCharacter,
+    /// A raw space or other whitespace (an encoded one, `%20`, is fine).
+    Whitespace,
+    /// A character outside ASCII (browsers give locations percent-encoded).
+    NonAscii,
+    /// A backslash, raw or percent-encoded: browsers read it as `/` in a path.
+    Backslash,
+    /// Neither a path starting with `/` nor an absolute `http(s)` URL.
+    NotAPath,
+    /// The path starts with `//` (raw or once decoded): a browser reads it as another host.
+    ProtocolRelative,
+    /// A scheme other than `http:`/`https:` (`javascript:`, `data:`…), or a malformed one.
+    Scheme,
+    /// An absolute URL on another origin (scheme, host or port differ).
+    OtherOrigin,
+    /// An absolute URL with userinfo (`user@host`).
+    UserInfo,
+    /// A `%` not followed by two hex digits, or encoding nested too deep.
+    BadPercentEncoding,
+    /// A `.` or `..` path segment (raw or encoded, also `..;x`).
+    DotSegment,
+    /// A percent-encoded character that looks like `/` or `\` (e.g. U+FF0F FULLWIDTH SOLIDUS).
+    LookalikeSeparator,
+    /// The page origin given to the parser is not `http(s)://host[:port]`.
+    InvalidOrigin,
+    /// The `state` is not one [`encode_state`] produces.
+    InvalidState,
+    /// The nonce in the `state` is too long or has control characters.
+    InvalidNonce,
+}
+
+impl ReturnToErrorKind {
+    fn message(self) -> &'static str {
+        use ReturnToErrorKind::*;
+        match self {
+            Empty => "the return location is empty",
+            TooLong => "the return location is longer than 2048 bytes",
+            ControlCharacter => "the return location contains a control character (raw or percent-encoded)",
+            Whitespace => "the return location contains whitespace; percent-encode it",
+            NonAscii => "the return location contains non-ASCII characters; percent-encode them",
+            Backslash => "the return location contains a backslash (raw or percent-encoded)",
+            NotAPath => "the return location must be a path starting with '/' or an absolute URL of this origin",
+            ProtocolRelative => "the return location starts with '//', which names another host",
+            Scheme => "the return location has a scheme other than http: or https:",
+            OtherOrigin => "the return location is on another origin",
+            UserInfo => "the return location carries a user name or password ('user@host')",
+            BadPercentEncoding => "the return location has a malformed or too deeply nested percent-encoding",
+            DotSegment => "the return location has a '.' or '..' path segment",
+            LookalikeSeparator => "the return location has an encoded character that looks like '/' or '\\'",
+            InvalidOrigin => "the page origin must look like 'https://host[:port]'",
+            InvalidState => "the login state is malformed (not produced by encode_state)",
+            InvalidNonce => "the nonce in the login state is too long or has control characters",
+        }
+    }
+}
+
+/// A refused location; [`ReturnToError::kind`] says why, `Display` says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReturnToError {
+    kind: ReturnToErrorKind,
+}
+
+impl ReturnToError {
+    /// What is wrong.
+    pub fn kind(&self) -> ReturnToErrorKind {
+        self.kind
+    }
+}
+
+impl From<ReturnToErrorKind> for ReturnToError {
+    fn from(kind: ReturnToErrorKind) -> Self {
+        ReturnToError { kind }
+    }
+}
+
+impl fmt::Display for ReturnToError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.message())
+    }
+}
+
+impl core::error::Error for ReturnToError {}
+
+// ---- origins ----
+
+/// A normalized `http(s)` origin: lowercase scheme and host, the port only when not the default.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Origin {
+    fn parse(origin: &str) -> Result<Origin, ReturnToError> {
+        let invalid = || ReturnToError::from(ReturnToErrorKind::InvalidOrigin);
+        if origin.len() > 512 || !origin.is_ascii() {
+            return Err(invalid());
+        }
+        let (scheme, rest) = origin.split_once("://").ok_or_else(invalid)?;
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        Origin::from_parts(scheme, rest).ok_or_else(invalid)
+    }
+
+    /// `scheme` and `host[:port]` → an origin, or `None` when either is malformed.
+    fn from_parts(scheme: &str, authority: &str) -> Option<Origin> {
+        let scheme = scheme.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let (host, port) = split_host_port(authority)?;
+        let port = match port {
+            None => None,
+            Some(digits) => {
+                if digits.is_empty()
+                    || digits.len() > 5
+                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return None;
+                }
+                let port: u16 = digits.parse().ok()?;
+                (port != default_port).then_some(port)
+            }
+        };
+        let valid_host = if let Some(inner) = host.strip_prefix('[') {
+            let inner = inner.strip_suffix(']')?;
+            !inner.is_empty()
+                && inner
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        } else {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        };
+        valid_host.then(|| Origin {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+/// `host[:port]` → (host, port digits); IPv6 hosts are bracketed.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let (host, rest) = authority.split_at(close.checked_add(1)?);
+        match rest.strip_prefix(':') {
+            Some(port) => Some((host, Some(port))),
+            None if rest.is_empty() => Some((host, None)),
+            None => None,
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => Some((host, Some(port))),
+            None => Some((authority, None)),
+        }
+    }
+}
+
+/// An absolute candidate: check scheme, userinfo and origin; return its path form.
+fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<String, ReturnToError> {
+    // A scheme is `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`, before any `/ ? #`.
+    let end = candidate.find([':', '/', '?', '#']);
+    let scheme = match end {
+        Some(i) if candidate.as_bytes().get(i) == Some(&b':') => candidate.get(..i).unwrap_or(""),
+        _ => return Err(ReturnToErrorKind::NotAPath.into()),
+    };
+    let is_scheme = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.');
+    if !is_scheme {
+        return Err(ReturnToErrorKind::NotAPath.into());
+    }
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(ReturnToErrorKind::Scheme.into());
+    }
+    let after = candidate
+        .get(scheme.len()..)
+        .and_then(|s| s.strip_prefix("://"))
+        .ok_or(ReturnToErrorKind::Scheme)?;
+    let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(authority_end);
+    if authority.contains('@') {
+        return Err(ReturnToErrorKind::UserInfo.into());
+    }
+    if authority.contains('%') {
+        return Err(ReturnToErrorKind::OtherOrigin.into());
+    }
+    match Origin::from_parts(scheme, authority) {
+        Some(candidate_origin) if candidate_origin == *origin => {}
+        _ => return Err(ReturnToErrorKind::OtherOrigin.into()),
+    }
+    Ok(if rest.starts_with('/') {
+        rest.to_owned()
+    } else {
+        concat(&["/", rest])
+    })
+}
+
+// ---- the location itself ----
+
+/// Raw characters: no controls, spaces, non-ASCII or backslashes.
+fn check_chars(s: &str) -> Result<(), ReturnToError> {
+    for c in s.chars() {
+        let kind = if c.is_control() {
+            ReturnToErrorKind::ControlCharacter
+        } else if c.is_whitespace() {
+            ReturnToErrorKind::Whitespace
+        } else if !c.is_ascii() {
+            ReturnToErrorKind::NonAscii
+        } else if c == '\\' {
+            ReturnToErrorKind::Backslash
+        } else {
+            continue;
+        };
+        return Err(kind.into());
+    }
+    Ok(())
+}
+
+/// A path-form location (starts with `/`): check it and every level of its percent-decoding.
+///
+/// The path ends at the first *raw* `?` or `#`, as browsers split a URL before decoding it: an
+/// encoded `%3F`/`%23` belongs to the path, and every decoded level of the path is checked as a
+/// path whole (so `/%3F/%2e%2e//evil` cannot hide its dot segments behind a decoded `?`).
+fn check_location(location: &str) -> Result<(), ReturnToError> {
+    let raw = location.as_bytes();
+    let path_end = raw
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(raw.len());
+    let (path, rest) = raw.split_at(path_end);
+    let mut path = path.to_vec();
+    let mut rest = rest.to_vec();
+    for depth in 0..=MAX_DECODE_DEPTH {
+        check_bytes(&path)?;
+        check_bytes(&rest)?;
+        check_path(&path)?;
+        let decoded_path = percent_decode(&path, depth == 0)?;
+        let decoded_rest = percent_decode(&rest, depth == 0)?;
+        if decoded_path.is_none() && decoded_rest.is_none() {
+            return Ok(());
+        }
+        if let Some(p) = decoded_path {
+            path = p;
+        }
+        if let Some(r) = decoded_rest {
+            rest = r;
+        }
+    }
+    Err(ReturnToErrorKind::BadPercentEncoding.into())
+}
+
+/// Characters that look like `/` or `\` and that some software folds into them (only reachable
+/// percent-encoded: raw non-ASCII is refused earlier).
+const LOOKALIKE_SEPARATORS: [char; 8] = [
+    '\u{2044}', // FRACTION SLASH
+    '\u{2215}', // DIVISION SLASH
+    '\u{2216}', // SET MINUS
+    '\u{29F8}', // BIG SOLIDUS
+    '\u{29F9}', // BIG REVERSE SOLIDUS
+    '\u{FE68}', // SMALL REVERSE SOLIDUS
+    '\u{FF0F}', // FULLWIDTH SOLIDUS
+    '\u{FF3C}', // FULLWIDTH REVERSE SOLIDUS
+];
+
+/// One level (raw, or decoded some times) of a part: no control characters, backslashes or
+/// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
+/// `?q=a%20b` — is ordinary, and no URL parser folds an inner space away.)
+fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
+    for &b in level {
+        let kind = match b {
+            b'\\' => ReturnToErrorKind::Backslash,
+            _ if b.is_ascii_control() => ReturnToErrorKind::ControlCharacter,
+            _ => continue,
+        };
+        return Err(kind.into());
+    }
+    if !level.is_ascii() {
+        for c in String::from_utf8_lossy(level).chars() {
+            let kind = if c.is_control() {
+                ReturnToErrorKind::ControlCharacter
+            } else if LOOKALIKE_SEPARATORS.contains(&c) {
+                ReturnToErrorKind::LookalikeSeparator
+            } else {
+                continue;
+            };
+            return Err(kind.into());
+        }
+    }
+    Ok(())
+}
+
+/// One level of the path: it starts with exactly one `/` and has no dot segments.
+fn check_path(path: &[u8]) -> Result<(), ReturnToError> {
+    if !path.starts_with(b"/") {
+        return Err(ReturnToErrorKind::NotAPath.into());
+    }
+    if path.starts_with(b"//") {
+        return Err(ReturnToErrorKind::ProtocolRelative.into());
+    }
+    // `.`/`..`, and their `;`-parameter forms that some servers also resolve (`..;`).
+    let is_dot_segment = |segment: &[u8]| {
+        let name = segment.split(|&b| b == b';').next().unwrap_or_default();
+        name == b"." || name == b".."
+    };
+    if path.split(|&b| b == b'/').any(is_dot_segment) {
+        return Err(ReturnToErrorKind::DotSegment.into());
+    }
+    Ok(())
+}
+
+/// One level of percent-decoding: `None` when there is nothing to decode. On the raw level
+/// (`strict`), a `%` must start a valid escape; on deeper levels a lone `%` is a literal.
+fn percent_decode(input: &[u8], strict: bool) -> Result<Option<Vec<u8>>, ReturnToError> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut changed = false;
+    let mut i = 0usize;
+    while let Some(&b) = input.get(i) {
+        let escape = (b == b'%')
+            .then(|| {
+                let hi = hex(*input.get(i.checked_add(1)?)?)?;
+                let lo = hex(*input.get(i.checked_add(2)?)?)?;
+                hi.checked_mul(16)?.checked_add(lo)
+            })
+            .flatten();
+        match escape {
+            Some(decoded) => {
+                out.push(decoded);
+                changed = true;
+                i = i.saturating_add(3);
+            }
+            None if b == b'%' && strict => return Err(ReturnToErrorKind::BadPercentEncoding.into()),
+            None => {
+                out.push(b);
+                i = i.saturating_add(1);
+            }
+        }
+    }
+    Ok(changed.then_some(out))
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+// ---- base64url (RFC 4648 §5, no padding, canonical only) ----
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url_encode(input: &[u8], out: &mut String) {
+    let sextet = |v: u32| -> char {
+        let index = usize::try_from(v & 0x3f).unwrap_or(0);
+        BASE64URL.get(index).map_or('A', |&b| b as char)
+    };
+    for chunk in input.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(sextet(n >> 18));
+        out.push(sextet(n >> 12));
+        if chunk.len() > 1 {
+            out.push(sextet(n >> 6));
+        }
+        if chunk.len() > 2 {
+            out.push(sextet(n));
+        }
+    }
+}
+
+/// Strict decoding: only the URL-safe alphabet, no padding, no stray trailing bits.
+fn base64url_decode(input: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        BASE64URL
+            .iter()
+            .position(|&a| a == c)
+            .and_then(|p| u32::try_from(p).ok())
+    };
+    let mut out = Vec::with_capacity(input.len().saturating_mul(3) / 4);
+    for chunk in input.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let shift = 18u32.checked_sub(u32::try_from(i).ok()?.checked_mul(6)?)?;
+            n |= value(c)? << shift;
+        }
+        let [_, b0, b1, b2] = n.to_be_bytes();
+        match chunk.len() {
+            4 => out.extend_from_slice(&[b0, b1, b2]),
+            3 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
+            2 if b1 == 0 && b2 == 0 => out.push(b0),
+            _ => return None,
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,346 @@
+//! Cross-tab messages: a versioned wire codec, and the throttle that bounds activity traffic.
+//!
+//! Tabs of the same client and user share one idle timer by telling each other about activity
+//! and logouts (over `BroadcastChannel`, or `localStorage` events where it is missing). The
+//! channel is an untrusted input: [`decode`] accepts exactly the flat JSON objects [`encode`]
+//! writes — version [`PROTOCOL_VERSION`], known keys once each, the fields the kind needs and no
+//! others, within [`MAX_MESSAGE_LEN`] bytes — and returns `None` for anything else, never
+//! panicking. The crate has no JSON dependency at run time, so the parser is a small
+//! hand-written one for this one shape (fuzzed by the property tests).
+//!
+//! | message | wire form |
+//! | --- | --- |
+//! | [`TabMessage::Activity`] | `{"v":1,"from":"<tab id>","kind":"activity","at":1700000000000}` |
+//! | [`TabMessage::Logout`] | `{"v":1,"from":"<tab id>","kind":"logout","reason":"idle"}` |
+//! | [`TabMessage::Hello`] | `{"v":1,"from":"<tab id>","kind":"hello","at":1700000000000}` |
+//!
+//! A tab id is 1–[`MAX_TAB_ID_LEN`] characters of `[A-Za-z0-9_-]` (see [`is_valid_tab_id`]).
+//!
+//! ```
+//! use inactivity_core::tabs::{decode, encode, TabMessage};
+//! let text = encode(&TabMessage::Activity { at_ms: 1_700_000_000_000 }, "tab-1");
+//! assert_eq!(text, r#"{"v":1,"from":"tab-1","kind":"activity","at":1700000000000}"#);
+//! assert_eq!(decode(&text), Some(("tab-1".to_owned(), TabMessage::Activity { at_ms: 1_700_000_000_000 })));
+//! assert_eq!(decode(r#"{"v":2,"from":"tab-1","kind":"activity","at":1}"#), None);
+//! ```
+
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use alloc::{borrow::ToOwned, string::String};
+
+use crate::text::{push_dec, push_hex};
+
+use super::reason::LogoutReason;
+
+/// The version of the wire format; a message of any other version is ignored.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The longest message [`decode`] reads, in bytes; anything longer is ignored unread.
+pub const MAX_MESSAGE_LEN: usize = 256;
+
+/// The longest tab id, in bytes.
+pub const MAX_TAB_ID_LEN: usize = 64;
+
+/// The default throttle interval: at most one activity broadcast per tab per second.
+pub const ACTIVITY_BROADCAST_INTERVAL_MS: u64 = 1_000;
+
+/// A message from one tab to the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabMessage {
+    /// The sender saw counted activity at `at_ms`: feed it to
+    /// `IdleMachine::handle_remote_activity` (which ignores it when older than what it knows,
+    /// and clamps it when in the future).
+    Activity {
+        /// When (ms since the epoch).
+        at_ms: u64,
+    },
+    /// The sender logged out: every other tab logs out with [`LogoutReason::OtherTab`]. The
+    /// sender's own reason is carried for diagnostics.
+    Logout {
+        /// Why the sender logged out.
+        reason: LogoutReason,
+    },
+    /// A tab just started (or woke up), knowing `last_activity_ms` (`0`: nothing, e.g. storage
+    /// denied). A tab that knows a later activity answers with [`TabMessage::Activity`], so the
+    /// newcomer catches up with the shared last activity. A hello is **not** activity: never
+    /// feed it to `handle_remote_activity` — opening a tab must not extend the session.
+    Hello {
+        /// The newcomer's last activity (ms since the epoch).
+        last_activity_ms: u64,
+    },
+}
+
+/// Whether `id` can name a sender: 1–[`MAX_TAB_ID_LEN`] characters of `[A-Za-z0-9_-]`.
+pub fn is_valid_tab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_TAB_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The wire form of `msg` from `sender`: compact JSON, always well-formed (the sender is
+/// escaped). Receivers drop it if `sender` is not a valid tab id ([`is_valid_tab_id`]).
+pub fn encode(msg: &TabMessage, sender: &str) -> String {
+    let mut out = String::with_capacity(96);
+    out.push_str("{\"v\":");
+    push_dec(&mut out, u64::from(PROTOCOL_VERSION));
+    out.push_str(",\"from\":\"");
+    escape_into(sender, &mut out);
+    match *msg {
+        TabMessage::Activity { at_ms } => {
+            out.push_str("\",\"kind\":\"activity\",\"at\":");
+            push_dec(&mut out, at_ms);
+        }
+        TabMessage::Logout { reason } => {
+            out.push_str("\",\"kind\":\"logout\",\"reason\":\"");
+            out.push_str(reason.as_str());
+            out.push('"');
+        }
+        TabMessage::Hello { last_activity_ms } => {
+            out.push_str("\",\"kind\":\"hello\",\"at\":");
+            push_dec(&mut out, last_activity_ms);
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// The sender and the message in `text`, or `None` when `text` is not exactly a message of
+/// this version: malformed JSON, another shape, unknown or repeated keys, a missing or
+/// superfluous field, an invalid tab id or reason, a number out of range, more than
+/// [`MAX_MESSAGE_LEN`] bytes. Whitespace between tokens is allowed; string escapes are not
+/// (no valid message needs one).
+pub fn decode(text: &str) -> Option<(String, TabMessage)> {
+    if text.len() > MAX_MESSAGE_LEN {
+        return None;
+    }
+    let fields = Parser::new(text).object()?;
+    if fields.v? != u64::from(PROTOCOL_VERSION) {
+        return None;
+    }
+    let from = fields.from.filter(|f| is_valid_tab_id(f))?;
+    let msg = match (fields.kind?, fields.at, fields.reason) {
+        ("activity", Some(at_ms), None) => TabMessage::Activity { at_ms },
+        ("hello", Some(last_activity_ms), None) => TabMessage::Hello { last_activity_ms },
+        ("logout", None, Some(reason)) => TabMessage::Logout {
+            reason: LogoutReason::parse(reason)?,
+        },
+        _ => return None,
+    };
+    Some((from.to_owned(), msg))
+}
+
+fn escape_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u");
+                push_hex(out, u64::from(u32::from(c)), 4, false);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// The fields of a message object, each at most once.
+#[derive(Default)]
+struct Fields<'a> {
+    v: Option<u64>,
+    from: Option<&'a str>,
+    kind: Option<&'a str>,
+    at: Option<u64>,
+    reason: Option<&'a str>,
+}
+
+/// A strict parser for one flat JSON object of string and non-negative integer values.
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser { text, pos: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos = self.pos.checked_add(1)?;
+        Some(b)
+    }
+
+    fn eat(&mut self, expected: u8) -> Option<()> {
+        (self.bump()? == expected).then_some(())
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos = self.pos.saturating_add(1);
+        }
+    }
+
+    /// `{ "key": value (, "key": value)* }` and nothing after it but whitespace.
+    fn object(mut self) -> Option<Fields<'a>> {
+        let mut fields = Fields::default();
+        self.skip_ws();
+        self.eat(b'{')?;
+        loop {
+            self.skip_ws();
+            let key = self.string()?;
+            self.skip_ws();
+            self.eat(b':')?;
+            self.skip_ws();
+            match key {
+                "v" => set(&mut fields.v, self.number()?)?,
+                "at" => set(&mut fields.at, self.number()?)?,
+                "from" => set(&mut fields.from, self.string()?)?,
+                "kind" => set(&mut fields.kind, self.string()?)?,
+                "reason" => set(&mut fields.reason, self.string()?)?,
+                _ => return None,
+            }
+            self.skip_ws();
+            match self.bump()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.skip_ws();
+        (self.pos == self.text.len()).then_some(fields)
+    }
+
+    /// A string without escapes or control characters.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        loop {
+            match self.bump()? {
+                b'"' => break,
+                b'\\' => return None,
+                b if b < 0x20 => return None,
+                _ => {}
+            }
+        }
+        // `start` follows an ASCII quote and `pos - 1` is one: both are char boundaries.
+        self.text.get(start..self.pos.checked_sub(1)?)
+    }
+
+    /// A non-negative integer in JSON syntax (no sign, fraction, exponent or leading zero)
+    /// that fits in a `u64`.
+    fn number(&mut self) -> Option<u64> {
+        let first = self.bump()?;
+        let mut value = u64::from(first.checked_sub(b'0').filter(|d| *d <= 9)?);
+        if value == 0 {
+            return (!matches!(self.peek(), Some(b'0'..=b'9' | b'.' | b'e' | b'E'))).then_some(0);
+        }
+        while let Some(b @ b'0'..=b'9') = self.peek() {
+            self.pos = self.pos.saturating_add(1);
+            value = value
+                .checked_mul(10)?
+                .checked_add(u64::from(b.checked_sub(b'0')?))?;
+        }
+        (!matches!(self.peek(), Some(b'.' | b'e' | b'E'))).then_some(value)
+    }
+}
+
+/// Set a field that must appear once.
+fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
+}
+
+/// At most one activity broadcast per interval per tab, whatever the request rate — without
+/// ever losing the last activity of a burst.
+///
+/// The first activity after a quiet interval is sent at once (leading edge); later ones within
+/// the interval are folded into one trailing send at the end of the interval, carrying the
+/// latest activity time. A layer folds [`ActivityThrottle::poll_timeout`] into its single timer
+/// (arm at the earlier of this and the idle machine's deadline).
+///
+/// ```
+/// use inactivity_core::tabs::ActivityThrottle;
+/// let mut throttle = ActivityThrottle::new(1_000);
+/// assert_eq!(throttle.on_activity(0), Some(0)); // send now
+/// assert_eq!(throttle.on_activity(300), None); // folded…
+/// assert_eq!(throttle.on_activity(700), None);
+/// assert_eq!(throttle.poll_timeout(), Some(1_000)); // …into a trailing send
+/// assert_eq!(throttle.handle_timeout(1_000), Some(700)); // the last activity is not lost
+/// ```
+#[derive(Debug, Clone)]
+pub struct ActivityThrottle {
+    interval_ms: u64,
+    last_sent_ms: Option<u64>,
+    pending_ms: Option<u64>,
+}
+
+impl ActivityThrottle {
+    /// A throttle sending at most once per `interval_ms`.
+    pub fn new(interval_ms: u64) -> Self {
+        ActivityThrottle {
+            interval_ms,
+            last_sent_ms: None,
+            pending_ms: None,
+        }
+    }
+
+    /// A counted activity at `now_ms`: `Some(at_ms)` to broadcast now, or `None` when it is
+    /// folded into the trailing send. A clock that stepped backwards sends at once (it must not
+    /// silence the tab until the clock catches up).
+    pub fn on_activity(&mut self, now_ms: u64) -> Option<u64> {
+        match self.last_sent_ms {
+            Some(sent) if now_ms >= sent && now_ms < sent.saturating_add(self.interval_ms) => {
+                self.pending_ms = Some(self.pending_ms.map_or(now_ms, |p| p.max(now_ms)));
+                None
+            }
+            _ => self.send(now_ms, now_ms),
+        }
+    }
+
+    /// When the trailing send is due; `None` when nothing is pending.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.pending_ms?;
+        Some(self.last_sent_ms?.saturating_add(self.interval_ms))
+    }
+
+    /// The timer fired at `now_ms`: `Some(at_ms)` to broadcast now (the latest activity folded
+    /// since the last send), or `None` when nothing is due (a spurious wake-up).
+    pub fn handle_timeout(&mut self, now_ms: u64) -> Option<u64> {
+        let pending = self.pending_ms?;
+        let sent = self.last_sent_ms?;
+        let due = now_ms >= sent.saturating_add(self.interval_ms) || now_ms < sent;
+        if due {
+            self.send(pending.min(now_ms), now_ms)
+        } else {
+            None
+        }
+    }
+
+    fn send(&mut self, at_ms: u64, now_ms: u64) -> Option<u64> {
+        self.last_sent_ms = Some(now_ms);
+        self.pending_ms = None;
+        Some(at_ms)
+    }
+}
+
+impl Default for ActivityThrottle {
+    /// At most one broadcast per [`ACTIVITY_BROADCAST_INTERVAL_MS`].
+    fn default() -> Self {
+        ActivityThrottle::new(ACTIVITY_BROADCAST_INTERVAL_MS)
+    }
+}

@@ -1,0 +1,59 @@
+//! Building text without `core::fmt`.
+//!
+//! Everything that ships to web clients builds its strings with these (and `push_str`): the
+//! formatting machinery of `core::fmt` would add kilobytes to every client's download. Messages
+//! only the admin page or the server shows (the `Display` impls of the error types) may use
+//! `write!`.
+
+use alloc::string::String;
+
+/// Appends `n` in decimal.
+pub fn push_dec(out: &mut String, n: u64) {
+    push_digits(out, n, 10, 1, false);
+}
+
+/// Appends `n` in hexadecimal, at least `width` digits (zero-padded), upper- or lowercase.
+pub fn push_hex(out: &mut String, n: u64, width: usize, upper: bool) {
+    push_digits(out, n, 16, width, upper);
+}
+
+/// `n` in decimal.
+pub fn dec(n: u64) -> String {
+    let mut out = String::new();
+    push_dec(&mut out, n);
+    out
+}
+
+/// The pieces, one after the other.
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+fn push_digits(out: &mut String, mut n: u64, radix: u64, width: usize, upper: bool) {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    // u64::MAX has 20 decimal digits; hex needs 16.
+    let mut buf = [b'0'; 20];
+    let mut len = 0;
+    while n > 0 || len == 0 {
+        let digit = (n % radix) as usize;
+        if let (Some(slot), Some(&d)) = (buf.get_mut(len), digits.get(digit)) {
+            *slot = d;
+        }
+        n /= radix;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for &b in buf.iter().take(len).rev() {
+        out.push(char::from(b));
+    }
+}

@@ -1,0 +1,304 @@
+//! `InactivityTracker.start(options)`: the options object, checked field by field. Every
+//! mistake throws a `TypeError`/`RangeError` naming the option and the fix; nothing starts.
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use inactivity_bridge::error::{describe, JsError};
+use inactivity_core::json::format_number;
+use inactivity_core::policy::Policy;
+
+/// Every option `start()` understands; anything else is a typo the caller wants to hear about.
+const KNOWN: &[&str] = &[
+    "policy",
+    "user",
+    "loginUrl",
+    "apiBases",
+    "warningSeconds",
+    "accessToken",
+    "onWarning",
+    "onWarningCleared",
+    "onLogout",
+    "onActivity",
+    "beforeLogout",
+    "beforeLogoutTimeoutMs",
+    "clearTokens",
+    "embed",
+    "ledgerSize",
+    "requestTimeoutMs",
+];
+
+/// The default warning before logout.
+pub const DEFAULT_WARNING_SECONDS: f64 = 60.0;
+/// The default number of requests the activity ledger keeps.
+pub const DEFAULT_LEDGER_SIZE: usize = 100;
+/// The default bound on each of the tracker's own HTTP calls.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 5_000;
+
+/// The signed-in user: the id (for routing status and presence) and the group ids (for bundles).
+#[derive(Debug, Clone)]
+pub struct User {
+    /// The platform user id.
+    pub id: String,
+    /// The ids of the user's groups.
+    pub groups: Vec<String>,
+}
+
+/// Checked options.
+pub struct Options {
+    /// The policy as given (`None`: fetched from the API).
+    pub policy: Option<Policy>,
+    /// The user as given (`None`: fetched from the API).
+    pub user: Option<User>,
+    /// Where an idle user is sent (the tracker adds `state`).
+    pub login_url: String,
+    /// URL prefixes of the platform API (empty: same origin under `/api/`).
+    pub api_bases: Vec<String>,
+    /// How long before expiry the warning shows (0: no warning).
+    pub warning_ms: u64,
+    /// Returns the current access token for the tracker's own calls.
+    pub access_token: Option<Function>,
+    /// `onWarning(remainingMs)`.
+    pub on_warning: Option<Function>,
+    /// `onWarningCleared()`: activity (here or in another tab) after a warning.
+    pub on_warning_cleared: Option<Function>,
+    /// `onLogout(reason)`.
+    pub on_logout: Option<Function>,
+    /// `onActivity(entry)`.
+    pub on_activity: Option<Function>,
+    /// `beforeLogout(reason)`, awaited for at most `before_logout_timeout_ms`.
+    pub before_logout: Option<Function>,
+    /// The bound on `beforeLogout`.
+    pub before_logout_timeout_ms: u32,
+    /// `clearTokens()`.
+    pub clear_tokens: Option<Function>,
+    /// Allowed parent origins when embedded in an iframe.
+    pub parent_origins: Vec<String>,
+    /// How many requests the ledger keeps.
+    pub ledger_size: usize,
+    /// The bound on each of the tracker's own HTTP calls.
+    pub request_timeout_ms: u32,
+}
+
+fn field(object: &JsValue, name: &str) -> Result<Option<JsValue>, JsError> {
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| JsError::Type(format!("option \"{name}\" could not be read")))?;
+    Ok(if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value)
+    })
+}
+
+fn string(object: &JsValue, name: &str, example: &str) -> Result<Option<String>, JsError> {
+    match field(object, name)? {
+        None => Ok(None),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| {
+            JsError::Type(format!(
+                "option \"{name}\" must be a string such as {example}; got {}",
+                describe(&v)
+            ))
+        }),
+    }
+}
+
+fn function(object: &JsValue, name: &str) -> Result<Option<Function>, JsError> {
+    match field(object, name)? {
+        None => Ok(None),
+        Some(v) => v.dyn_into::<Function>().map(Some).map_err(|v| {
+            JsError::Type(format!(
+                "option \"{name}\" must be a function; got {}",
+                describe(&v)
+            ))
+        }),
+    }
+}
+
+fn number(object: &JsValue, name: &str, min: f64, max: f64) -> Result<Option<f64>, JsError> {
+    match field(object, name)? {
+        None => Ok(None),
+        Some(v) => {
+            let n = v.as_f64().ok_or_else(|| {
+                JsError::Type(format!(
+                    "option \"{name}\" must be a number; got {}",
+                    describe(&v)
+                ))
+            })?;
+            if !n.is_finite() || n < min || n > max {
+                return Err(JsError::Range(format!(
+                    "option \"{name}\" must be between {} and {}; got {}",
+                    format_number(min),
+                    format_number(max),
+                    format_number(n)
+                )));
+            }
+            Ok(Some(n))
+        }
+    }
+}
+
+fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, JsError> {
+    if !Array::is_array(value) {
+        return Err(JsError::Type(format!(
+            "option \"{name}\" must be an array of strings; got {}",
+            describe(value)
+        )));
+    }
+    let array: &Array = value.unchecked_ref();
+    if array.length() > 10_000 {
+        return Err(JsError::Range(format!(
+            "option \"{name}\" has {} entries; at most 10000 are allowed",
+            array.length()
+        )));
+    }
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.as_string().ok_or_else(|| {
+                JsError::Type(format!(
+                    "option \"{name}[{i}]\" must be a string; got {}",
+                    describe(&item)
+                ))
+            })
+        })
+        .collect()
+}
+
+pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
+    let trimmed = url.trim();
+    if trimmed.is_empty() {
+        return Err(JsError::Range(
+            "option \"loginUrl\" must not be empty: give the URL of the login page, e.g. \"/login\""
+                .into(),
+        ));
+    }
+    if url.chars().any(|c| c.is_control()) {
+        return Err(JsError::Range(
+            "option \"loginUrl\" must not contain control characters".into(),
+        ));
+    }
+    // A scheme, if any, must be http or https: never `javascript:` or `data:`.
+    if let Some(colon) = trimmed.find(':') {
+        let scheme = &trimmed[..colon];
+        let is_scheme = !scheme.is_empty()
+            && !scheme.contains(['/', '?', '#'])
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if is_scheme
+            && !scheme.eq_ignore_ascii_case("http")
+            && !scheme.eq_ignore_ascii_case("https")
+        {
+            return Err(JsError::Range(format!(
+                "option \"loginUrl\" must be an http(s) URL or a path; \"{scheme}:\" URLs are not allowed"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn parse_user(value: &JsValue) -> Result<User, JsError> {
+    if !value.is_object() || Array::is_array(value) {
+        return Err(JsError::Type(format!(
+            "option \"user\" must be an object {{ id, groups }}; got {}",
+            describe(value)
+        )));
+    }
+    let id = string(value, "id", "\"<user id>\"")?
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            JsError::Type("option \"user.id\" must be the user's id (a non-empty string)".into())
+        })?;
+    let groups = match field(value, "groups")? {
+        None => Vec::new(),
+        Some(v) => strings(&v, "user.groups")?,
+    };
+    Ok(User { id, groups })
+}
+
+/// Parses a policy given as the platform's JSON (DESIGN §5 `Policy`), read defensively (throwing
+/// getters, proxies, cycles and huge arrays become errors, never a hang or a crash).
+pub fn parse_policy(value: &JsValue, name: &str) -> Result<Policy, JsError> {
+    inactivity_bridge::read::parse_policy(value, &format!("option \"{name}\""))
+}
+
+/// Checks `options` as passed to `InactivityTracker.start`.
+pub fn parse(options: &JsValue) -> Result<Options, JsError> {
+    if !options.is_object() || Array::is_array(options) || options.is_function() {
+        return Err(JsError::Type(format!(
+            "InactivityTracker.start needs an options object {{ loginUrl, policy, user, … }}; got {}",
+            describe(options)
+        )));
+    }
+    let object: &Object = options.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !KNOWN.contains(&key.as_str()) {
+            return Err(JsError::Type(format!(
+                "unknown option \"{key}\"; the options are: {}",
+                KNOWN.join(", ")
+            )));
+        }
+    }
+    let login_url = string(options, "loginUrl", "\"/login\"")?.ok_or_else(|| {
+        JsError::Type(
+            "option \"loginUrl\" is required: the URL of the login page an idle user is sent to"
+                .into(),
+        )
+    })?;
+    check_login_url(&login_url)?;
+    let policy = field(options, "policy")?
+        .map(|v| parse_policy(&v, "policy"))
+        .transpose()?;
+    let user = field(options, "user")?
+        .map(|v| parse_user(&v))
+        .transpose()?;
+    let api_bases = field(options, "apiBases")?
+        .map(|v| strings(&v, "apiBases"))
+        .transpose()?
+        .unwrap_or_default();
+    let warning_seconds =
+        number(options, "warningSeconds", 0.0, 28_800.0)?.unwrap_or(DEFAULT_WARNING_SECONDS);
+    let parent_origins = match field(options, "embed")? {
+        None => Vec::new(),
+        Some(embed) => {
+            let origins = field(&embed, "parentOrigins")?.ok_or_else(|| {
+                JsError::Type(
+                    "option \"embed.parentOrigins\" is required: the origins of the pages allowed to embed this client, e.g. [\"https://crm.example.com\"]"
+                        .into(),
+                )
+            })?;
+            let origins = strings(&origins, "embed.parentOrigins")?;
+            if let Some(bad) = origins.iter().find(|o| o.as_str() == "*") {
+                return Err(JsError::Range(format!(
+                    "option \"embed.parentOrigins\" must list exact origins; \"{bad}\" is not allowed"
+                )));
+            }
+            origins
+        }
+    };
+    Ok(Options {
+        policy,
+        user,
+        login_url,
+        api_bases,
+        warning_ms: (warning_seconds * 1000.0) as u64,
+        access_token: function(options, "accessToken")?,
+        on_warning: function(options, "onWarning")?,
+        on_warning_cleared: function(options, "onWarningCleared")?,
+        on_logout: function(options, "onLogout")?,
+        on_activity: function(options, "onActivity")?,
+        before_logout: function(options, "beforeLogout")?,
+        before_logout_timeout_ms: number(options, "beforeLogoutTimeoutMs", 0.0, 60_000.0)?
+            .unwrap_or(3_000.0) as u32,
+        clear_tokens: function(options, "clearTokens")?,
+        parent_origins,
+        ledger_size: number(options, "ledgerSize", 1.0, 10_000.0)?
+            .map(|n| n as usize)
+            .unwrap_or(DEFAULT_LEDGER_SIZE),
+        request_timeout_ms: number(options, "requestTimeoutMs", 100.0, 60_000.0)?
+            .map(|n| n as u32)
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS),
+    })
+}
