@@ -27,6 +27,7 @@
 use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
 use crate::map::Map as HashMap;
+use crate::sort::{sort, sort_by};
 use core::fmt;
 
 use crate::url::{is_dot_segment, normalize_segment};
@@ -331,8 +332,8 @@ impl Exclusions {
         // Specificity: a literal beats a parameter at the first position where two templates
         // differ, so rank entries by their shapes (false = literal < true = parameter).
         let mut order: Vec<usize> = (0..entries.len()).collect();
-        // Ties keep the entries' order (the index breaks them): no stable sort needed.
-        order.sort_unstable_by(|a, b| shapes.get(*a).cmp(&shapes.get(*b)).then(a.cmp(b)));
+        // A stable sort: ties keep the entries' order.
+        sort_by(&mut order, |a, b| shapes.get(*a) < shapes.get(*b));
         let mut rank = vec![0u32; entries.len()];
         for (r, i) in order.into_iter().enumerate() {
             if let Some(slot) = rank.get_mut(i) {
@@ -369,7 +370,7 @@ impl Exclusions {
         while let Some(set) = sets.get(s).cloned() {
             let members: Vec<&Node> = set.iter().filter_map(|n| nodes.get(*n as usize)).collect();
             let mut params: Vec<u32> = members.iter().filter_map(|n| n.param).collect();
-            params.sort_unstable();
+            sort(&mut params);
             params.dedup();
             let mut targets: HashMap<&str, Vec<u32>> = HashMap::default();
             for node in &members {
@@ -383,7 +384,7 @@ impl Exclusions {
             }
             let mut targets: Vec<(&str, Vec<u32>)> = targets.into_iter().collect();
             for (_, t) in &mut targets {
-                t.sort_unstable();
+                sort(t);
                 t.dedup();
             }
             let new = targets
@@ -475,7 +476,7 @@ impl Exclusions {
                 next.extend(node.literal.get(segment).copied());
                 next.extend(node.param);
             }
-            next.sort_unstable();
+            sort(&mut next);
             next.dedup();
             if next.is_empty() {
                 return None;

@@ -25,6 +25,18 @@ pub enum Source {
     None,
 }
 
+impl Source {
+    /// The wire form: `"group-bundle"`, `"organization"`, `"hipaa"` or `"none"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::GroupBundle => "group-bundle",
+            Source::Organization => "organization",
+            Source::Hipaa => "hipaa",
+            Source::None => "none",
+        }
+    }
+}
+
 /// The timeout that applies to a user, and why. Serializes to the JS shape of DESIGN §5.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

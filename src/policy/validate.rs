@@ -10,6 +10,7 @@ use crate::map::Map as HashMap;
 
 use crate::exclusions::{EntryError, Exclusions};
 use crate::json::{is_whole, JsonType, Value};
+use crate::sort::sort_by;
 use crate::text::{concat, push_dec};
 
 use super::error::{ErrorKind, PolicyError};
@@ -411,11 +412,9 @@ fn exclusions(auth: Option<&Value>, errors: &mut Errors) -> Exclusions {
             None
         }
     };
-    // By entry, each entry's errors in the order found (the position breaks ties: an unstable
-    // sort with a total order, which keeps the stable sort's code out of the wasm bundle).
-    let mut problems: Vec<_> = problems.into_iter().enumerate().collect();
-    problems.sort_unstable_by_key(|(found, (i, _))| (*i, *found));
-    for (_, (i, problem)) in problems {
+    // By entry, each entry's errors in the order found (a stable sort).
+    sort_by(&mut problems, |a, b| a.0 < b.0);
+    for (i, problem) in problems {
         let path = indexed(EXCLUSIONS, i);
         match problem {
             Ok(e) => errors.push(path, ErrorKind::InvalidExclusion(e)),

@@ -9,13 +9,15 @@ use wasm_bindgen::prelude::*;
 
 use crate::types::ClassifyOptions;
 use inactivity_bridge::error::{describe, JsError};
-use inactivity_bridge::read::{exception_text, is_array, parse_policy, read_value, string_array};
+use inactivity_bridge::read::{exception_text, is_array, read_value, string_array};
 use inactivity_core::classify::classify;
-use inactivity_core::policy::{resolve, validate, Source};
+use inactivity_core::policy::{resolve, validate, ErrorKind, Policy, PolicyError, Source};
 use inactivity_core::url::ApiScope;
 
 /// The most group ids `resolveTimeout` accepts.
 const MAX_GROUP_IDS: u32 = 100_000;
+/// How many policy errors a thrown message lists.
+const ERRORS_IN_MESSAGE: usize = 3;
 
 /// One error as JS sees it.
 #[derive(Serialize)]
@@ -83,6 +85,39 @@ pub fn validate_policy(
     to_js(&out).unwrap_or(JsValue::NULL)
 }
 
+/// Parses a policy for `resolveTimeout`/`classifyRequest`: a `TypeError` when it is not an object
+/// or has a field of the wrong type or a missing one, else a `RangeError`; the message lists the
+/// first errors with their paths.
+fn parse_policy(policy: &JsValue, function: &str) -> Result<Policy, JsError> {
+    let tree =
+        read_value(policy).map_err(|e| JsError::Type(format!("{function}: {}", e.with_path())))?;
+    Policy::parse(&tree).map_err(|errors| {
+        let typed = errors.first().is_some_and(|e| {
+            matches!(
+                e.kind,
+                ErrorKind::WrongType { .. } | ErrorKind::Missing { .. }
+            )
+        });
+        let listed: Vec<String> = errors
+            .iter()
+            .take(ERRORS_IN_MESSAGE)
+            .map(PolicyError::with_path)
+            .collect();
+        let more = errors.len().saturating_sub(ERRORS_IN_MESSAGE);
+        let tail = if more > 0 {
+            format!(" (and {more} more: validatePolicy lists them all)")
+        } else {
+            String::new()
+        };
+        let message = format!("{function}: invalid policy: {}{tail}", listed.join("; "));
+        if typed {
+            JsError::Type(message)
+        } else {
+            JsError::Range(message)
+        }
+    })
+}
+
 /// The effective timeout of a user in `groupIds` (DESIGN §2): the highest-priority group bundle
 /// holding one of the groups, else the org-wide timeout, else the HIPAA 15-minute default, else
 /// none; capped to 15 minutes for a HIPAA organization (`hipaaCapped: true`).
@@ -96,7 +131,7 @@ pub fn resolve_timeout(
     #[wasm_bindgen(js_name = groupIds, unchecked_param_type = "string[]")] group_ids: JsValue,
 ) -> Result<JsValue, JsValue> {
     let policy = parse_policy(&policy, "resolveTimeout")?;
-    let groups = string_array(&group_ids, "resolveTimeout: groupIds", MAX_GROUP_IDS)?;
+    let groups = string_array(&group_ids, "resolveTimeout: groupIds", "", MAX_GROUP_IDS)?;
     let resolution = resolve(&policy, &groups);
     let out = ResolutionOut {
         timeout_seconds: resolution.timeout_seconds,
@@ -160,7 +195,7 @@ fn scope(options: &JsValue) -> Result<ApiScope, JsError> {
         let bases = if bases.is_undefined() || bases.is_null() {
             Vec::new()
         } else {
-            string_array(&bases, "classifyRequest: options.apiBases", 1000)?
+            string_array(&bases, "classifyRequest: options.apiBases", "", 1000)?
         };
         (base, bases)
     } else {

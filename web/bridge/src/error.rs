@@ -1,6 +1,8 @@
 //! One conversion to JS errors (STYLE #5): a real `TypeError` or `RangeError` with a sentence
 //! that names what is wrong and how to fix it.
 
+use alloc::string::String;
+
 use wasm_bindgen::JsValue;
 
 /// An error the JS API throws.

@@ -6,17 +6,19 @@
 //! error with the path where it happened — never an exception out of `validatePolicy`, never a
 //! hang, never a stack overflow.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{describe, JsError};
 use inactivity_core::json::{format_number, Value, MAX_DEPTH};
-use inactivity_core::policy::{ErrorKind, Policy, PolicyError};
+use inactivity_core::policy::{ErrorKind, PolicyError};
+use inactivity_core::text::{concat, dec};
 
 /// The most values (of any kind, nested included) read from one JS value.
 const MAX_VALUES: usize = 1_000_000;
-/// How many policy errors a thrown message lists.
-const ERRORS_IN_MESSAGE: usize = 3;
 
 #[wasm_bindgen]
 extern "C" {
@@ -50,29 +52,26 @@ impl Unreadable {
 
     /// Prepends an object key to the path (cut to 100 characters: keys are input too).
     fn in_key(mut self, key: &str) -> Unreadable {
-        let key: String = if key.chars().count() > 100 {
-            key.chars().take(100).chain(std::iter::once('…')).collect()
-        } else {
-            key.to_owned()
-        };
-        let key = key.as_str();
-        self.path = if self.path.is_empty() {
-            key.to_owned()
-        } else if self.path.starts_with('[') {
-            format!("{key}{}", self.path)
-        } else {
-            format!("{key}.{}", self.path)
-        };
+        let mut path: String = key.chars().take(100).collect();
+        if path.len() < key.len() {
+            path.push('…');
+        }
+        if !self.path.is_empty() && !self.path.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(&self.path);
+        self.path = path;
         self
     }
 
     /// Prepends an array index to the path.
     fn in_index(mut self, index: u32) -> Unreadable {
-        self.path = if self.path.is_empty() || self.path.starts_with('[') {
-            format!("[{index}]{}", self.path)
+        let dot = if self.path.is_empty() || self.path.starts_with('[') {
+            ""
         } else {
-            format!("[{index}].{}", self.path)
+            "."
         };
+        self.path = concat(&["[", &dec(u64::from(index)), "]", dot, &self.path]);
         self
     }
 
@@ -88,7 +87,7 @@ impl Unreadable {
 
 /// A thrown JS value as text, whatever it is.
 pub fn exception_text(e: &JsValue) -> String {
-    let text = to_js_string(e).unwrap_or_else(|_| "an exception".to_owned());
+    let text = to_js_string(e).unwrap_or_else(|_| String::from("an exception"));
     text.chars().take(200).collect()
 }
 
@@ -102,9 +101,13 @@ pub fn read_value(value: &JsValue) -> Result<Value, PolicyError> {
 }
 
 fn read(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Value, Unreadable> {
-    *budget = budget
-        .checked_sub(1)
-        .ok_or_else(|| Unreadable::new(format!("has more than {MAX_VALUES} values")))?;
+    *budget = budget.checked_sub(1).ok_or_else(|| {
+        Unreadable::new(concat(&[
+            "has more than ",
+            &dec(MAX_VALUES as u64),
+            " values",
+        ]))
+    })?;
     if value.is_null() || value.is_undefined() || value.is_function() || value.is_symbol() {
         return Ok(Value::Null);
     }
@@ -119,28 +122,31 @@ fn read(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Value, Unre
     }
     if value.is_bigint() {
         return to_number(value).map(Value::Number).map_err(|e| {
-            Unreadable::new(format!(
-                "a BigInt could not be read: {}",
-                exception_text(&e)
-            ))
+            Unreadable::new(concat(&[
+                "a BigInt could not be read: ",
+                &exception_text(&e),
+            ]))
         });
     }
     if !value.is_object() {
         return Ok(Value::Null);
     }
     if depth >= MAX_DEPTH {
-        return Err(Unreadable::new(format!(
-            "nested more than {MAX_DEPTH} levels deep (or cyclic)"
-        )));
+        return Err(Unreadable::new(concat(&[
+            "nested more than ",
+            &dec(MAX_DEPTH as u64),
+            " levels deep (or cyclic)",
+        ])));
     }
-    let threw = |e: JsValue| Unreadable::new(format!("reading it threw {}", exception_text(&e)));
+    let threw = |e: JsValue| Unreadable::new(concat(&["reading it threw ", &exception_text(&e)]));
     if is_array(value).map_err(threw)? {
         let length = Reflect::get(value, &JsValue::from_str("length")).map_err(threw)?;
         let length = length.as_f64().unwrap_or(0.0);
         if length > *budget as f64 {
-            return Err(Unreadable::new(format!(
-                "an array with {} elements is too large (at most {MAX_VALUES} values in all)",
-                format_number(length)
+            return Err(Unreadable::new(too_large(
+                "an array with ",
+                &format_number(length),
+                " elements",
             )));
         }
         let length = length as u32; // checked: at most MAX_VALUES
@@ -153,9 +159,10 @@ fn read(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Value, Unre
     }
     let keys = Reflect::own_keys(value).map_err(threw)?;
     if f64::from(keys.length()) > *budget as f64 {
-        return Err(Unreadable::new(format!(
-            "an object with {} keys is too large (at most {MAX_VALUES} values in all)",
-            keys.length()
+        return Err(Unreadable::new(too_large(
+            "an object with ",
+            &dec(u64::from(keys.length())),
+            " keys",
         )));
     }
     let mut members = Vec::with_capacity(keys.length().min(64) as usize);
@@ -170,67 +177,71 @@ fn read(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Value, Unre
     Ok(Value::Object(members))
 }
 
-/// Parses a policy for `resolveTimeout`/`classifyRequest`: a `TypeError` when it is not an object
-/// or has a field of the wrong type or a missing one, else a `RangeError`; the message lists the
-/// first errors with their paths.
-pub fn parse_policy(policy: &JsValue, function: &str) -> Result<Policy, JsError> {
-    let tree =
-        read_value(policy).map_err(|e| JsError::Type(format!("{function}: {}", e.with_path())))?;
-    Policy::parse(&tree).map_err(|errors| {
-        let typed = errors.first().is_some_and(|e| {
-            matches!(
-                e.kind,
-                ErrorKind::WrongType { .. } | ErrorKind::Missing { .. }
-            )
-        });
-        let listed: Vec<String> = errors
-            .iter()
-            .take(ERRORS_IN_MESSAGE)
-            .map(PolicyError::with_path)
-            .collect();
-        let more = errors.len().saturating_sub(ERRORS_IN_MESSAGE);
-        let tail = if more > 0 {
-            format!(" (and {more} more: validatePolicy lists them all)")
-        } else {
-            String::new()
-        };
-        let message = format!("{function}: invalid policy: {}{tail}", listed.join("; "));
-        if typed {
-            JsError::Type(message)
-        } else {
-            JsError::Range(message)
-        }
-    })
+/// "`what``count``unit` is too large (at most … values in all)".
+fn too_large(what: &str, count: &str, unit: &str) -> String {
+    concat(&[
+        what,
+        count,
+        unit,
+        " is too large (at most ",
+        &dec(MAX_VALUES as u64),
+        " values in all)",
+    ])
 }
 
-/// An array of strings, or a `TypeError`/`RangeError` naming `what`.
-pub fn string_array(value: &JsValue, what: &str, max: u32) -> Result<Vec<String>, JsError> {
-    let threw =
-        |e: JsValue| JsError::Type(format!("{what} could not be read: {}", exception_text(&e)));
+/// An array of strings, or a `TypeError`/`RangeError` that names it: `head` + `tail` is the
+/// array's name in messages and `head[i]` + `tail` an element's (e.g. `option "user.groups` and
+/// `"` give `option "user.groups[0]"`).
+pub fn string_array(
+    value: &JsValue,
+    head: &str,
+    tail: &str,
+    max: u32,
+) -> Result<Vec<String>, JsError> {
+    let threw = |e: JsValue| {
+        JsError::Type(concat(&[
+            head,
+            tail,
+            " could not be read: ",
+            &exception_text(&e),
+        ]))
+    };
     if !is_array(value).map_err(threw)? {
-        return Err(JsError::Type(format!(
-            "{what} must be an array of strings; got {}",
-            describe(value)
-        )));
+        return Err(JsError::Type(concat(&[
+            head,
+            tail,
+            " must be an array of strings; got ",
+            describe(value),
+        ])));
     }
     let length = Reflect::get(value, &JsValue::from_str("length"))
         .map_err(threw)?
         .as_f64()
         .unwrap_or(0.0);
     if length > f64::from(max) {
-        return Err(JsError::Range(format!(
-            "{what} has {} entries; at most {max} are allowed",
-            format_number(length)
-        )));
+        return Err(JsError::Range(concat(&[
+            head,
+            tail,
+            " has ",
+            &format_number(length),
+            " entries; at most ",
+            &dec(u64::from(max)),
+            " are allowed",
+        ])));
     }
     (0..length as u32)
         .map(|i| {
             let item = Reflect::get_u32(value, i).map_err(threw)?;
             item.as_string().ok_or_else(|| {
-                JsError::Type(format!(
-                    "{what}[{i}] must be a string; got {}",
-                    describe(&item)
-                ))
+                JsError::Type(concat(&[
+                    head,
+                    "[",
+                    &dec(u64::from(i)),
+                    "]",
+                    tail,
+                    " must be a string; got ",
+                    describe(&item),
+                ]))
             })
         })
         .collect()

@@ -11,11 +11,14 @@
 //! A host message is accepted only from the parent window itself (not another window of an
 //! allowed origin, such as a popup), from an allowed origin, and only in exactly this shape.
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
 use super::listeners::Listener;
+use inactivity_core::text::concat;
 
 /// The prefix of every message type.
 const PREFIX: &str = "inactivity-timeout:";
@@ -54,7 +57,7 @@ pub fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsVal
     let _ = Reflect::set(
         &message,
         &JsValue::from_str("type"),
-        &JsValue::from_str(&format!("{PREFIX}{kind}")),
+        &JsValue::from_str(&concat(&[PREFIX, kind])),
     );
     if let Some((key, value)) = extra {
         let _ = Reflect::set(&message, &JsValue::from_str(key), &value);

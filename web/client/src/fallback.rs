@@ -1,19 +1,20 @@
-//! Fail closed when the tracker itself breaks (DESIGN invariant 4).
+//! Fail closed when the tracker itself breaks (see ARCHITECTURE.md, invariant 4).
 //!
 //! A panic in the wasm leaves the tracker's state unusable (the instance traps mid-update). The
-//! panic hook hands over to the shim's fallback: every request then counts as activity and a
+//! panic hands over to the shim's fallback: from then on every request counts as activity and a
 //! plain timer at the last resolved timeout sends the user to the login page. The app's requests
 //! are never affected: the shim catches everything the tracker throws.
+//!
+//! The published build (no `std`) has its own panic handler, so no formatting machinery comes
+//! along; with `std` (the browser tests) a panic hook does the same.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use super::bindings::{configure_fallback, enter_fallback};
 
 /// The largest delay `setTimeout` honours; a longer one would fire at once.
 const MAX_DELAY_MS: u64 = i32::MAX as u64;
 
-static HOOK: Once = Once::new();
 static BROKEN: AtomicBool = AtomicBool::new(false);
 
 /// Whether the tracker broke: from then on the fallback decides and the tracker has no effects
@@ -22,23 +23,51 @@ pub fn broken() -> bool {
     BROKEN.load(Ordering::Relaxed)
 }
 
-/// Installs the panic hook (once) that switches to the fallback.
+/// The tracker broke: hand over to the fallback and say so on the console.
+fn hand_over(what: Option<&str>) {
+    BROKEN.store(true, Ordering::Relaxed);
+    enter_fallback();
+    let mut message = alloc::string::String::from("inactivity-timeout: the tracker failed");
+    if let Some(what) = what {
+        message.push_str(" (");
+        message.push_str(what);
+        message.push(')');
+    }
+    message.push_str("; the fallback timeout applies");
+    web_sys::console::error_1(&message.into());
+}
+
+/// The published build's panic handler: hand over, then trap (the instance is not used again).
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    // A message with arguments would need `core::fmt` to print: only static ones are shown.
+    let _ = info;
+    hand_over(None);
+    core::arch::wasm32::unreachable()
+}
+
+/// With `std`, a panic hook does what the published build's panic handler does.
+#[cfg(feature = "std")]
 pub fn install_panic_hook() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            BROKEN.store(true, Ordering::Relaxed);
-            enter_fallback();
-            web_sys::console::error_1(
-                &format!(
-                    "inactivity-timeout: the tracker failed ({info}); the fallback timeout applies"
-                )
-                .into(),
-            );
+        std::panic::set_hook(alloc::boxed::Box::new(move |info| {
+            hand_over(info.payload().downcast_ref::<&str>().copied());
             previous(info);
         }));
     });
 }
+
+/// Nothing to install: the panic handler is part of the published build.
+#[cfg(not(feature = "std"))]
+pub fn install_panic_hook() {}
+
+/// The published build's allocator (with `std`, std brings one).
+#[cfg(not(feature = "std"))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 /// Keeps the fallback's login URL and timeout current (`None`: no timeout applies, no timer).
 /// The fallback sends the user to the plain login URL: with the tracker broken there is no

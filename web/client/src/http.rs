@@ -2,13 +2,16 @@
 //! `keepalive` (they survive the navigation to the login page), and are bounded by a timeout.
 //! A failure is a value, never a panic or an unhandled rejection.
 
-use gloo_timers::callback::Timeout;
+use alloc::string::String;
+
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use super::bindings::native_fetch;
+use super::timer::Timeout;
+use inactivity_core::text::concat;
 
 /// What came back from a call.
 #[derive(Debug)]
@@ -72,7 +75,7 @@ impl Http {
             set(
                 &headers,
                 "Authorization",
-                &JsValue::from_str(&format!("Bearer {token}")),
+                &JsValue::from_str(&concat(&["Bearer ", &token])),
             );
         }
         if let Some(body) = body {
@@ -93,7 +96,7 @@ impl Http {
                 c.abort();
             }
         });
-        let url = format!("{}{}", self.api_root, path);
+        let url = concat(&[&self.api_root, path]);
         let promise = match native_fetch(&url, &init.into()) {
             Ok(p) => p,
             Err(e) => return Reply::Failed(error_text(&e)),
@@ -123,5 +126,5 @@ pub fn error_text(error: &JsValue) -> String {
     Reflect::get(error, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "request failed".to_string())
+        .unwrap_or_else(|| String::from("request failed"))
 }

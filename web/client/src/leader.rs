@@ -10,17 +10,20 @@
 //! `--cfg=web_sys_unstable_apis`. It is missing outside secure contexts and denied ("The request
 //! was denied.") in cross-site iframes: then the tab decides without it.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use alloc::string::String;
 
-use gloo_timers::callback::Timeout;
+use alloc::rc::Rc;
+use core::cell::Cell;
+
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use super::listeners::Listener;
+use super::page::PageCell;
 use super::tabs::Records;
+use super::timer::Timeout;
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::{
     logout_role, Calls, LockOutcome, LogoutRecord, Role, LEADER_WAIT_MS,
@@ -39,15 +42,13 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
 }
 
-thread_local! {
-    /// The logout lock a leader keeps until its page unloads (see `Coordinator::keep_until_unload`).
-    static KEPT: RefCell<Option<LockGuard>> = const { RefCell::new(None) };
-}
+/// The logout lock a leader keeps until its page unloads (see `Coordinator::keep_until_unload`).
+static KEPT: PageCell<Option<LockGuard>> = PageCell::new(None);
 
 /// Releases a logout lock kept from an earlier session of this page (a new tracker starts: a
 /// new session).
 pub fn release_kept() {
-    KEPT.with(|kept| kept.borrow_mut().take());
+    let _ = KEPT.with(Option::take);
 }
 
 fn lock_manager() -> Option<LockManager> {
@@ -289,7 +290,7 @@ impl Coordinator {
     pub fn keep_until_unload(mut self) {
         if let (Some(Role::Leader), Some(guard)) = (self.role, self.guard.take()) {
             if !self.page_leaving() {
-                KEPT.with(|kept| *kept.borrow_mut() = Some(guard));
+                let _ = KEPT.with(|kept| *kept = Some(guard));
             }
         }
     }

@@ -6,21 +6,25 @@
 //! `beforeLogout` hook runs while the tab waits for that decision, then the plan is made for the
 //! role, and the leader marks the calls done before the rest of its plan.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::string::String;
 
-use gloo_timers::callback::Timeout;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::http::Reply;
+use super::js::string_field;
 use super::leader::Coordinator;
 use super::resume::login_url_with_state;
+use super::timer::Timeout;
 use super::tracker::Inner;
 use inactivity_core::logout::{LogoutPlan, Step, StepOutcome};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::Role;
+use inactivity_core::text::concat;
 
 /// Calls a hook and waits for the promise it returns, if any, at most `bound_ms`.
 async fn call_hook(hook: Option<Function>, arg: &JsValue, bound_ms: u32) -> StepOutcome {
@@ -33,11 +37,13 @@ async fn call_hook(hook: Option<Function>, arg: &JsValue, bound_ms: u32) -> Step
     let Ok(promise) = result.dyn_into::<Promise>() else {
         return StepOutcome::Done;
     };
-    let bound = Promise::new(&mut |resolve, _| {
+    let mut resolve_bound = None;
+    let bound = Promise::new(&mut |resolve, _| resolve_bound = Some(resolve));
+    // Lives until the race settles; dropping it then cancels the timer.
+    let _deadline = resolve_bound.map(|resolve| {
         Timeout::new(bound_ms, move || {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         })
-        .forget();
     });
     let race = Promise::race(&Array::of2(&promise, &bound));
     match JsFuture::from(race).await {
@@ -52,12 +58,6 @@ fn outcome(reply: &Reply) -> StepOutcome {
     } else {
         StepOutcome::Failed
     }
-}
-
-fn string_field(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
 }
 
 /// Runs the whole logout sequence for `reason`, then navigates to the login page. The server
@@ -76,7 +76,7 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
     };
     let user_path = user_id.map(|id| {
         let id: String = js_sys::encode_uri_component(&id).into();
-        format!("/api/v2/users/{id}")
+        concat(&["/api/v2/users/", &id])
     });
     let mut target = login_url.clone();
     let reason_js = JsValue::from_str(reason.as_str());
@@ -94,7 +94,10 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
             Step::BeforeLogoutHook => hook.take().unwrap_or(StepOutcome::Done),
             Step::GetRoutingStatus => match &user_path {
                 None => StepOutcome::Failed,
-                Some(p) => match http.call("GET", &format!("{p}/routingstatus"), None).await {
+                Some(p) => match http
+                    .call("GET", &concat(&[p, "/routingstatus"]), None)
+                    .await
+                {
                     Reply::Response { status, body } if (200..300).contains(&status) => {
                         match string_field(&body, "status") {
                             Some(s) => StepOutcome::RoutingStatus(s),
@@ -110,7 +113,7 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
                     &http
                         .call(
                             "PUT",
-                            &format!("{p}/routingstatus"),
+                            &concat(&[p, "/routingstatus"]),
                             Some(r#"{"status":"OFF_QUEUE"}"#),
                         )
                         .await,
@@ -142,15 +145,13 @@ pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: 
             Step::PatchPresenceOffline { definition_id } => match &user_path {
                 None => StepOutcome::Failed,
                 Some(p) => {
-                    let body = format!(
-                        r#"{{"presenceDefinition":{{"id":{}}}}}"#,
-                        js_sys::JSON::stringify(&JsValue::from_str(definition_id))
-                            .map(String::from)
-                            .unwrap_or_else(|_| "\"\"".into())
-                    );
+                    let id = js_sys::JSON::stringify(&JsValue::from_str(definition_id))
+                        .map(String::from)
+                        .unwrap_or_else(|_| String::from("\"\""));
+                    let body = concat(&[r#"{"presenceDefinition":{"id":"#, &id, "}}"]);
                     outcome(
                         &http
-                            .call("PATCH", &format!("{p}/presences/purecloud"), Some(&body))
+                            .call("PATCH", &concat(&[p, "/presences/purecloud"]), Some(&body))
                             .await,
                     )
                 }

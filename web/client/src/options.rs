@@ -1,12 +1,16 @@
 //! `InactivityTracker.start(options)`: the options object, checked field by field. Every
 //! mistake throws a `TypeError`/`RangeError` naming the option and the fix; nothing starts.
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use inactivity_bridge::error::{describe, JsError};
+use inactivity_bridge::read::{read_value, string_array};
 use inactivity_core::json::format_number;
-use inactivity_core::policy::Policy;
+use inactivity_core::policy::{ErrorKind, Policy};
+use inactivity_core::text::{concat, dec};
 
 /// Every option `start()` understands; anything else is a typo the caller wants to hear about.
 const KNOWN: &[&str] = &[
@@ -82,7 +86,7 @@ pub struct Options {
 
 fn field(object: &JsValue, name: &str) -> Result<Option<JsValue>, JsError> {
     let value = Reflect::get(object, &JsValue::from_str(name))
-        .map_err(|_| JsError::Type(format!("option \"{name}\" could not be read")))?;
+        .map_err(|_| JsError::Type(concat(&["option \"", name, "\" could not be read"])))?;
     Ok(if value.is_undefined() || value.is_null() {
         None
     } else {
@@ -94,10 +98,14 @@ fn string(object: &JsValue, name: &str, example: &str) -> Result<Option<String>,
     match field(object, name)? {
         None => Ok(None),
         Some(v) => v.as_string().map(Some).ok_or_else(|| {
-            JsError::Type(format!(
-                "option \"{name}\" must be a string such as {example}; got {}",
-                describe(&v)
-            ))
+            JsError::Type(concat(&[
+                "option \"",
+                name,
+                "\" must be a string such as ",
+                example,
+                "; got ",
+                describe(&v),
+            ]))
         }),
     }
 }
@@ -106,10 +114,12 @@ fn function(object: &JsValue, name: &str) -> Result<Option<Function>, JsError> {
     match field(object, name)? {
         None => Ok(None),
         Some(v) => v.dyn_into::<Function>().map(Some).map_err(|v| {
-            JsError::Type(format!(
-                "option \"{name}\" must be a function; got {}",
-                describe(&v)
-            ))
+            JsError::Type(concat(&[
+                "option \"",
+                name,
+                "\" must be a function; got ",
+                describe(&v),
+            ]))
         }),
     }
 }
@@ -119,18 +129,24 @@ fn number(object: &JsValue, name: &str, min: f64, max: f64) -> Result<Option<f64
         None => Ok(None),
         Some(v) => {
             let n = v.as_f64().ok_or_else(|| {
-                JsError::Type(format!(
-                    "option \"{name}\" must be a number; got {}",
-                    describe(&v)
-                ))
+                JsError::Type(concat(&[
+                    "option \"",
+                    name,
+                    "\" must be a number; got ",
+                    describe(&v),
+                ]))
             })?;
             if !n.is_finite() || n < min || n > max {
-                return Err(JsError::Range(format!(
-                    "option \"{name}\" must be between {} and {}; got {}",
-                    format_number(min),
-                    format_number(max),
-                    format_number(n)
-                )));
+                return Err(JsError::Range(concat(&[
+                    "option \"",
+                    name,
+                    "\" must be between ",
+                    &format_number(min),
+                    " and ",
+                    &format_number(max),
+                    "; got ",
+                    &format_number(n),
+                ])));
             }
             Ok(Some(n))
         }
@@ -138,31 +154,7 @@ fn number(object: &JsValue, name: &str, min: f64, max: f64) -> Result<Option<f64
 }
 
 fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, JsError> {
-    if !Array::is_array(value) {
-        return Err(JsError::Type(format!(
-            "option \"{name}\" must be an array of strings; got {}",
-            describe(value)
-        )));
-    }
-    let array: &Array = value.unchecked_ref();
-    if array.length() > 10_000 {
-        return Err(JsError::Range(format!(
-            "option \"{name}\" has {} entries; at most 10000 are allowed",
-            array.length()
-        )));
-    }
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            item.as_string().ok_or_else(|| {
-                JsError::Type(format!(
-                    "option \"{name}[{i}]\" must be a string; got {}",
-                    describe(&item)
-                ))
-            })
-        })
-        .collect()
+    string_array(value, &concat(&["option \"", name]), "\"", 10_000)
 }
 
 pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
@@ -190,9 +182,11 @@ pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
             && !scheme.eq_ignore_ascii_case("http")
             && !scheme.eq_ignore_ascii_case("https")
         {
-            return Err(JsError::Range(format!(
-                "option \"loginUrl\" must be an http(s) URL or a path; \"{scheme}:\" URLs are not allowed"
-            )));
+            return Err(JsError::Range(concat(&[
+                "option \"loginUrl\" must be an http(s) URL or a path; \"",
+                scheme,
+                ":\" URLs are not allowed",
+            ])));
         }
     }
     Ok(())
@@ -200,10 +194,10 @@ pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
 
 fn parse_user(value: &JsValue) -> Result<User, JsError> {
     if !value.is_object() || Array::is_array(value) {
-        return Err(JsError::Type(format!(
-            "option \"user\" must be an object {{ id, groups }}; got {}",
-            describe(value)
-        )));
+        return Err(JsError::Type(concat(&[
+            "option \"user\" must be an object { id, groups }; got ",
+            describe(value),
+        ])));
     }
     let id = string(value, "id", "\"<user id>\"")?
         .filter(|id| !id.trim().is_empty())
@@ -217,28 +211,78 @@ fn parse_user(value: &JsValue) -> Result<User, JsError> {
     Ok(User { id, groups })
 }
 
-/// Parses a policy given as the platform's JSON (DESIGN §5 `Policy`), read defensively (throwing
-/// getters, proxies, cycles and huge arrays become errors, never a hang or a crash).
-pub fn parse_policy(value: &JsValue, name: &str) -> Result<Policy, JsError> {
-    inactivity_bridge::read::parse_policy(value, &format!("option \"{name}\""))
+/// Parses a policy given as the platform's JSON (`Policy` in README's API), read defensively
+/// (throwing getters, proxies, cycles and huge arrays become errors, never a hang or a crash).
+/// An invalid policy is named by its first error's path and code: the sentences that explain
+/// each error live in the admin entry (`validatePolicy`), not in every client.
+pub fn parse_policy(value: &JsValue, head: &str) -> Result<Policy, JsError> {
+    let tree = read_value(value).map_err(|e| {
+        let reason = match &e.kind {
+            ErrorKind::Unreadable { reason } => reason.as_str(),
+            _ => "",
+        };
+        JsError::Type(concat(&[
+            head,
+            " could not be read",
+            &at(&e.path),
+            ": ",
+            reason,
+        ]))
+    })?;
+    Policy::parse(&tree).map_err(|errors| {
+        let Some(first) = errors.first() else {
+            return JsError::Range(concat(&[head, " is not a valid policy"]));
+        };
+        let mut message = concat(&[
+            head,
+            " is not a valid policy: ",
+            first.code(),
+            &at(&first.path),
+        ]);
+        if errors.len() > 1 {
+            message.push_str(" (and ");
+            message.push_str(&dec((errors.len() - 1) as u64));
+            message.push_str(" more)");
+        }
+        message.push_str("; validatePolicy from \"inactivity-timeout/admin\" explains each error");
+        if matches!(
+            first.kind,
+            ErrorKind::WrongType { .. } | ErrorKind::Missing { .. }
+        ) {
+            JsError::Type(message)
+        } else {
+            JsError::Range(message)
+        }
+    })
+}
+
+/// " at `path`", or nothing for the policy itself.
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        concat(&[" at ", path])
+    }
 }
 
 /// Checks `options` as passed to `InactivityTracker.start`.
 pub fn parse(options: &JsValue) -> Result<Options, JsError> {
     if !options.is_object() || Array::is_array(options) || options.is_function() {
-        return Err(JsError::Type(format!(
-            "InactivityTracker.start needs an options object {{ loginUrl, policy, user, … }}; got {}",
-            describe(options)
-        )));
+        return Err(JsError::Type(concat(&[
+            "InactivityTracker.start needs an options object { loginUrl, policy, user, … }; got ",
+            describe(options),
+        ])));
     }
     let object: &Object = options.unchecked_ref();
     for key in Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
         if !KNOWN.contains(&key.as_str()) {
-            return Err(JsError::Type(format!(
-                "unknown option \"{key}\"; the options are: {}",
-                KNOWN.join(", ")
-            )));
+            return Err(JsError::Type(concat(&[
+                "unknown option \"",
+                &key,
+                "\"; the options are: ",
+                &KNOWN.join(", "),
+            ])));
         }
     }
     let login_url = string(options, "loginUrl", "\"/login\"")?.ok_or_else(|| {
@@ -249,7 +293,7 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
     })?;
     check_login_url(&login_url)?;
     let policy = field(options, "policy")?
-        .map(|v| parse_policy(&v, "policy"))
+        .map(|v| parse_policy(&v, "option \"policy\""))
         .transpose()?;
     let user = field(options, "user")?
         .map(|v| parse_user(&v))
@@ -271,9 +315,11 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
             })?;
             let origins = strings(&origins, "embed.parentOrigins")?;
             if let Some(bad) = origins.iter().find(|o| o.as_str() == "*") {
-                return Err(JsError::Range(format!(
-                    "option \"embed.parentOrigins\" must list exact origins; \"{bad}\" is not allowed"
-                )));
+                return Err(JsError::Range(concat(&[
+                    "option \"embed.parentOrigins\" must list exact origins; \"",
+                    bad,
+                    "\" is not allowed",
+                ])));
             }
             origins
         }

@@ -4,11 +4,14 @@
 //! be denied inside a cross-site iframe). Both are validated by the core on the way back: same
 //! origin only, never an open redirect.
 
+use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
 use web_sys::{Storage, UrlSearchParams, Window};
 
 use super::options::check_login_url;
 use inactivity_core::return_to::{decode_state, encode_state, ReturnTo};
+use inactivity_core::text::{concat, push_hex};
 
 /// The sessionStorage key of the saved location.
 const STORAGE_KEY: &str = "inactivity-timeout:return-to";
@@ -21,30 +24,31 @@ fn session_storage(window: &Window) -> Option<Storage> {
 fn random_nonce() -> String {
     let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("{a:08x}{b:08x}")
+    let mut nonce = String::with_capacity(16);
+    push_hex(&mut nonce, (a << 32) | b, 16, false);
+    nonce
 }
 
 /// The login URL with `state` carrying the current location; saves it in sessionStorage too.
 pub fn login_url_with_state(window: &Window, login_url: &str) -> String {
     let location = window.location();
     let origin = location.origin().unwrap_or_default();
-    let here = format!(
-        "{}{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default(),
-        location.hash().unwrap_or_default()
-    );
+    let here = concat(&[
+        &location.pathname().unwrap_or_default(),
+        &location.search().unwrap_or_default(),
+        &location.hash().unwrap_or_default(),
+    ]);
     let Ok(return_to) = ReturnTo::parse(&here, &origin) else {
-        return login_url.to_string();
+        return String::from(login_url);
     };
     let nonce = random_nonce();
     let state = encode_state(&return_to, &nonce);
     if let Some(storage) = session_storage(window) {
         let _ = storage.set_item(STORAGE_KEY, &state);
     }
-    let separator = if login_url.contains('?') { '&' } else { '?' };
+    let separator = if login_url.contains('?') { "&" } else { "?" };
     let encoded: String = js_sys::encode_uri_component(&state).into();
-    format!("{login_url}{separator}state={encoded}")
+    concat(&[login_url, separator, "state=", &encoded])
 }
 
 fn saved_location(window: &Window) -> Option<ReturnTo> {

@@ -8,17 +8,21 @@
 //! document" in a cross-site iframe) leaves messages only; with neither, the tab is alone and
 //! still enforces its own timeout. Nothing here throws or panics.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::{string::String, vec::Vec};
+
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Storage, StorageEvent, Window};
 
 use super::listeners::Listener;
+use inactivity_core::sort::sort;
 use inactivity_core::tab_sync::{
     abandoned, parse_ms, scope_of_key, LogoutRecord, Scope, Shared, TabOutput,
 };
 use inactivity_core::tabs::MAX_MESSAGE_LEN;
+use inactivity_core::text::{concat, dec};
 
 /// How messages travel between the tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,15 +60,15 @@ fn remove_abandoned(storage: &Storage, own: &Scope, now_ms: u64) {
     let length = storage.length().unwrap_or(0);
     let mut scopes: Vec<String> = (0..length)
         .filter_map(|i| storage.key(i).ok().flatten())
-        .filter_map(|key| scope_of_key(&key).map(str::to_owned))
+        .filter_map(|key| scope_of_key(&key).map(String::from))
         .filter(|prefix| prefix != own.prefix())
         .collect();
-    scopes.sort_unstable();
+    sort(&mut scopes);
     scopes.dedup();
     for prefix in scopes {
         let read = |suffix: &str| {
             storage
-                .get_item(&format!("{prefix}:{suffix}"))
+                .get_item(&concat(&[&prefix, ":", suffix]))
                 .ok()
                 .flatten()
         };
@@ -72,7 +76,7 @@ fn remove_abandoned(storage: &Storage, own: &Scope, now_ms: u64) {
         let record = read("logout").and_then(|t| LogoutRecord::parse(&t));
         if abandoned(last_activity, record, now_ms) {
             for suffix in ["last-activity", "logout", "message"] {
-                let _ = storage.remove_item(&format!("{prefix}:{suffix}"));
+                let _ = storage.remove_item(&concat(&[&prefix, ":", suffix]));
             }
         }
     }
@@ -252,7 +256,7 @@ impl TabLink {
             .flatten()
             .and_then(|t| parse_ms(&t));
         if stored.is_none_or(|s| at_ms > s) {
-            let _ = storage.set_item(&key, &at_ms.to_string());
+            let _ = storage.set_item(&key, &dec(at_ms));
         }
     }
 }

@@ -11,12 +11,13 @@
 //! Re-entrancy: user callbacks (`onWarning`, `onActivity`, …) are always called after the state
 //! borrow is released, so a callback may call back into the tracker or make requests.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use alloc::rc::{Rc, Weak};
+use core::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -26,10 +27,12 @@ use super::bindings::{attach_sink, install_interception, uninstall_interception}
 use super::embed;
 use super::fallback;
 use super::http::{Http, Reply};
+use super::js;
 use super::leader::{self, Coordinator};
 use super::listeners::Listener;
 use super::logout;
 use super::options::{self, Options, User};
+use super::page::PageCell;
 use super::tabs::TabLink;
 use super::timer::OneTimer;
 use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
@@ -37,9 +40,11 @@ use inactivity_bridge::error::JsError;
 use inactivity_core::classify::{classify, Classification};
 use inactivity_core::idle::{Action, IdleConfig, IdleMachine, IdleState};
 use inactivity_core::ledger::{Ledger, LedgerEntry, Outcome};
+use inactivity_core::map::Map;
 use inactivity_core::policy::{resolve, Policy, Resolution};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::{start_last_activity, Scope, TabSync};
+use inactivity_core::text::{concat, dec};
 use inactivity_core::url::ApiScope;
 
 /// Until the policy is known (fetched, or failed to load), the HIPAA default applies: the
@@ -50,9 +55,8 @@ const SLEPT_TOLERANCE_MS: u64 = 5_000;
 /// How many distinct URLs the classification cache keeps before it starts over.
 const CACHE_LIMIT: usize = 1024;
 
-thread_local! {
-    static RUNNING: RefCell<Weak<RefCell<Inner>>> = const { RefCell::new(Weak::new()) };
-}
+/// The tracker running on this page, if any (one per page).
+static RUNNING: PageCell<Weak<RefCell<Inner>>> = PageCell::new(Weak::new());
 
 pub(super) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
@@ -96,12 +100,14 @@ pub(super) struct Inner {
     /// The latest counted request of this tab, if any.
     local_activity_ms: Option<u64>,
     ledger: Ledger,
-    cache: HashMap<String, Classification>,
+    cache: Map<String, Classification>,
     timer: OneTimer,
     listeners: Vec<Listener>,
     sink: Option<Sink>,
     status_sink: Option<StatusSink>,
     verifying_token: bool,
+    /// Why the settings could not be loaded or used, once that is known (the fallback applies).
+    settings_problem: Option<String>,
     pub(super) http: Http,
     pub(super) user: Option<User>,
     stopped: bool,
@@ -128,7 +134,7 @@ fn api_root(api_bases: &[String]) -> String {
     };
     match base.find("://") {
         Some(i) => match base[i + 3..].find('/') {
-            Some(j) => base[..i + 3 + j].to_string(),
+            Some(j) => String::from(&base[..i + 3 + j]),
             None => base.clone(),
         },
         None => String::new(),
@@ -183,7 +189,7 @@ impl Inner {
         entry.path = classification.path;
         entry.excluded_by = classification.excluded_by;
         let effect = match (&self.options.on_activity, outcome) {
-            (Some(_), Outcome::Counted) => Some(Effect::Activity(to_js(&entry))),
+            (Some(_), Outcome::Counted) => Some(Effect::Activity(entry_js(&entry))),
             _ => None,
         };
         self.ledger.push(entry);
@@ -318,10 +324,45 @@ impl Inner {
     }
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+/// A ledger entry as JS sees it: `{ atMs, method, url, path, outcome, excludedBy }`.
+fn entry_js(entry: &LedgerEntry) -> JsValue {
+    js::object(&[
+        ("atMs", JsValue::from_f64(entry.at_ms as f64)),
+        ("method", JsValue::from_str(&entry.method)),
+        ("url", JsValue::from_str(&entry.url)),
+        ("path", js::str_or_null(entry.path.as_deref())),
+        ("outcome", JsValue::from_str(entry.outcome.as_str())),
+        ("excludedBy", js::str_or_null(entry.excluded_by.as_deref())),
+    ])
+}
+
+/// `explain()`'s object: the resolution (`source` may be `"fallback"`) and its sentence.
+fn explanation_js(
+    timeout_seconds: Option<u32>,
+    source: &str,
+    resolution: Option<&Resolution>,
+    message: &str,
+) -> JsValue {
+    js::object(&[
+        (
+            "timeoutSeconds",
+            js::num_or_null(timeout_seconds.map(f64::from)),
+        ),
+        ("source", JsValue::from_str(source)),
+        (
+            "bundlePriority",
+            js::num_or_null(resolution.and_then(|r| r.bundle_priority).map(f64::from)),
+        ),
+        (
+            "groupId",
+            js::str_or_null(resolution.and_then(|r| r.group_id.as_deref())),
+        ),
+        (
+            "hipaaCapped",
+            JsValue::from_bool(resolution.is_some_and(|r| r.hipaa_capped)),
+        ),
+        ("message", JsValue::from_str(message)),
+    ])
 }
 
 fn call(f: &Option<Function>, arg: &JsValue) {
@@ -517,14 +558,21 @@ async fn fetch_missing(rc: Rc<RefCell<Inner>>) {
             }
         }
         (policy, user) => {
-            let why = [policy.err(), user.err()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            web_sys::console::warn_1(&JsValue::from_str(&format!(
-                "inactivity-timeout: could not load the settings ({}); the 15-minute fallback timeout applies",
-                why.join("; ")
-            )));
+            let mut why = String::new();
+            for problem in [policy.err(), user.err()].into_iter().flatten() {
+                if !why.is_empty() {
+                    why.push_str("; ");
+                }
+                why.push_str(&problem);
+            }
+            web_sys::console::warn_1(&JsValue::from_str(&concat(&[
+                "inactivity-timeout: ",
+                &why,
+                "; the 15-minute fallback timeout applies",
+            ])));
+            if let Ok(mut inner) = rc.try_borrow_mut() {
+                inner.settings_problem = Some(why);
+            }
         }
     }
     after_event(&rc);
@@ -533,8 +581,13 @@ async fn fetch_missing(rc: Rc<RefCell<Inner>>) {
 async fn get_json(http: &Http, path: &str) -> Result<JsValue, String> {
     match http.call("GET", path, None).await {
         Reply::Response { status, body } if (200..300).contains(&status) => Ok(body),
-        Reply::Response { status, .. } => Err(format!("GET {path} answered {status}")),
-        Reply::Failed(why) => Err(format!("GET {path} failed: {why}")),
+        Reply::Response { status, .. } => Err(concat(&[
+            "GET ",
+            path,
+            " answered ",
+            &dec(u64::from(status)),
+        ])),
+        Reply::Failed(why) => Err(concat(&["GET ", path, " failed: ", &why])),
     }
 }
 
@@ -555,7 +608,7 @@ async fn fetch_policy(http: &Http) -> Result<Policy, String> {
         &JsValue::from_str("hipaa"),
         &JsValue::from_bool(hipaa),
     );
-    options::parse_policy(&policy.into(), "policy").map_err(|e| match e {
+    options::parse_policy(&policy.into(), "the organization's settings").map_err(|e| match e {
         JsError::Type(m) | JsError::Range(m) => m,
     })
 }
@@ -591,7 +644,11 @@ impl InactivityTracker {
     /// Throws a `TypeError`/`RangeError` naming the option to fix; nothing starts then.
     pub fn start(options: TrackerOptions) -> Result<InactivityTracker, JsValue> {
         let options = options::parse(options.as_ref())?;
-        if RUNNING.with(|r| r.borrow().upgrade().is_some_and(|t| !t.borrow().stopped)) {
+        let running = RUNNING
+            .with(|r| r.upgrade())
+            .flatten()
+            .is_some_and(|t| t.try_borrow().map_or(true, |t| !t.stopped));
+        if running {
             return Err(js_sys::Error::new(
                 "InactivityTracker.start: a tracker is already running on this page; call stop() on it first",
             )
@@ -604,7 +661,7 @@ impl InactivityTracker {
             .and_then(|d| d.base_uri().ok().flatten())
             .unwrap_or_else(|| window.location().href().unwrap_or_default());
         let scope = ApiScope::new(&base, &options.api_bases)
-            .map_err(|e| JsError::Range(format!("option \"apiBases\": {e}")))?;
+            .map_err(|e| JsError::Range(concat(&["option \"apiBases\": ", &e.message()])))?;
         let now = now_ms();
         let resolution = match (&options.policy, &options.user) {
             (Some(policy), Some(user)) => Some(resolve(policy, &user.groups)),
@@ -635,12 +692,13 @@ impl InactivityTracker {
                 started_ms: now,
                 local_activity_ms: None,
                 ledger,
-                cache: HashMap::new(),
+                cache: Map::default(),
                 timer: OneTimer::default(),
                 listeners: Vec::new(),
                 sink: None,
                 status_sink: None,
                 verifying_token: false,
+                settings_problem: None,
                 http,
                 user,
                 stopped: false,
@@ -700,7 +758,7 @@ impl InactivityTracker {
             &inner.borrow().options.login_url,
             inner.borrow().machine.config().timeout_ms,
         );
-        RUNNING.with(|r| *r.borrow_mut() = weak);
+        let _ = RUNNING.with(|r| *r = weak);
         if needs_fetch {
             wasm_bindgen_futures::spawn_local(fetch_missing(inner.clone()));
         }
@@ -779,38 +837,24 @@ impl InactivityTracker {
     /// Which rule set this user's timeout, and why: the resolution plus a `message` sentence.
     pub fn explain(&self) -> Explanation {
         let inner = self.inner.borrow();
-        match &inner.resolution {
-            Some(resolution) => {
-                let value = to_js(resolution);
-                let _ = Reflect::set(
-                    &value,
-                    &JsValue::from_str("message"),
-                    &JsValue::from_str(&resolution.explain()),
-                );
-                value.unchecked_into()
-            }
+        let value = match &inner.resolution {
+            Some(r) => explanation_js(r.timeout_seconds, r.source.as_str(), Some(r), &r.explain()),
             None => {
-                let value = Object::new();
-                let _ = Reflect::set(
-                    &value,
-                    &JsValue::from_str("timeoutSeconds"),
-                    &JsValue::from_f64((FALLBACK_TIMEOUT_MS / 1000) as f64),
-                );
-                let _ = Reflect::set(
-                    &value,
-                    &JsValue::from_str("source"),
-                    &JsValue::from_str("fallback"),
-                );
-                let _ = Reflect::set(
-                    &value,
-                    &JsValue::from_str("message"),
-                    &JsValue::from_str(
+                let message = match &inner.settings_problem {
+                    None => String::from(
                         "The settings are not loaded yet; a 15-minute fallback timeout applies.",
                     ),
-                );
-                value.unchecked_into()
+                    Some(why) => concat(&[
+                        "The settings could not be used (",
+                        why,
+                        "); a 15-minute fallback timeout applies.",
+                    ]),
+                };
+                let seconds = (FALLBACK_TIMEOUT_MS / 1000) as u32;
+                explanation_js(Some(seconds), "fallback", None, &message)
             }
-        }
+        };
+        value.unchecked_into()
     }
 
     /// The last requests seen, oldest first: time, method, URL, path, counted or excluded and by
@@ -818,7 +862,7 @@ impl InactivityTracker {
     #[wasm_bindgen(js_name = activityLog)]
     pub fn activity_log(&self) -> LedgerEntries {
         let inner = self.inner.borrow();
-        let entries: Array = inner.ledger.entries().map(to_js).collect();
+        let entries: Array = inner.ledger.entries().map(entry_js).collect();
         entries.unchecked_into()
     }
 
