@@ -17,6 +17,12 @@
 //! when several entries match a path, the most specific one wins (the one with a literal segment
 //! where the other has a parameter, at the first position where they differ).
 //!
+//! Determinizing is the `dfa` feature of the core (on by default: the server, the admin entry,
+//! the benchmarks). The client entry is built without it, to keep every web client's download
+//! small: it walks the trie itself, stepping the set of trie nodes a path prefix reaches — the
+//! same trie, the same specificity rule, one pass over the segments without backtracking, and for
+//! the at most 200 entries of a valid list the set stays tiny.
+//!
 //! Determinizing can, for contrived lists only (literals and parameters interleaved at many
 //! depths), produce very many states. Compilation therefore has a budget; a state beyond it is
 //! left unexpanded and, if a request ever reaches it, matching continues by stepping the set of
@@ -28,6 +34,7 @@ use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
 use crate::map::Map as HashMap;
 use crate::sort::{sort, sort_by};
+use crate::text::find;
 use core::fmt;
 
 use crate::url::{is_dot_segment, normalize_segment};
@@ -171,7 +178,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
     {
         return Err(EntryError::Whitespace { position });
     }
-    if entry.contains("://") {
+    if find(entry, "://").is_some() {
         return Err(EntryError::AbsoluteUrl);
     }
     if entry.contains('?') {
@@ -273,8 +280,10 @@ pub struct Exclusions {
 }
 
 /// The most states compile creates beyond the trie's size (see the module docs).
+#[cfg(feature = "dfa")]
 const STATE_BUDGET_BASE: usize = 4096;
 /// The most trie-node visits compile spends on determinizing.
+#[cfg(feature = "dfa")]
 const WORK_BUDGET: usize = 4_000_000;
 
 impl Exclusions {
@@ -285,6 +294,36 @@ impl Exclusions {
     /// syntax errors, and duplicates after normalization ([`EntryError::Duplicate`] at the later
     /// entry).
     pub fn compile(entries: &[String]) -> Result<Exclusions, Vec<(usize, EntryError)>> {
+        let (mut compiled, nodes) = Exclusions::trie(entries)?;
+        if compiled.entries.is_empty() {
+            return Ok(compiled);
+        }
+        #[cfg(feature = "dfa")]
+        let complete = compiled.determinize(&nodes);
+        #[cfg(not(feature = "dfa"))]
+        let complete = compiled.undeterminized(&nodes);
+        if complete {
+            compiled.rank = Vec::new();
+        } else {
+            compiled.nodes = nodes;
+        }
+        Ok(compiled)
+    }
+
+    /// Compiles `entries` without determinizing — what the client entry does (without the
+    /// `dfa` feature, [`Exclusions::compile`] is this): matching walks the trie.
+    pub fn compile_trie(entries: &[String]) -> Result<Exclusions, Vec<(usize, EntryError)>> {
+        let (mut compiled, nodes) = Exclusions::trie(entries)?;
+        if !compiled.entries.is_empty() {
+            compiled.undeterminized(&nodes);
+            compiled.nodes = nodes;
+        }
+        Ok(compiled)
+    }
+
+    /// The entries' trie and their specificity ranks; no states yet.
+    #[allow(clippy::type_complexity)]
+    fn trie(entries: &[String]) -> Result<(Exclusions, Vec<Node>), Vec<(usize, EntryError)>> {
         let mut errors = Vec::new();
         let mut nodes = vec![Node::default()];
         let mut shapes: Vec<Vec<bool>> = Vec::with_capacity(entries.len());
@@ -327,7 +366,7 @@ impl Exclusions {
             return Err(errors);
         }
         if entries.is_empty() {
-            return Ok(Exclusions::default());
+            return Ok((Exclusions::default(), nodes));
         }
         // Specificity: a literal beats a parameter at the first position where two templates
         // differ, so rank entries by their shapes (false = literal < true = parameter).
@@ -340,21 +379,28 @@ impl Exclusions {
                 *slot = u32::try_from(r).unwrap_or(u32::MAX);
             }
         }
-        let mut compiled = Exclusions {
+        let compiled = Exclusions {
             entries: entries.to_vec(),
             rank,
             ..Exclusions::default()
         };
-        let complete = compiled.determinize(&nodes);
-        if !complete {
-            compiled.nodes = nodes;
-        } else {
-            compiled.rank = Vec::new();
-        }
-        Ok(compiled)
+        Ok((compiled, nodes))
+    }
+
+    /// One start state standing for the trie's root: matching steps trie nodes from there.
+    /// Returns `false` (not determinized).
+    #[cfg_attr(feature = "dfa", allow(dead_code))]
+    fn undeterminized(&mut self, nodes: &[Node]) -> bool {
+        self.states.push(State {
+            accept: self.best(nodes, &[0]),
+            pending: Some(Box::new([0])),
+            ..State::default()
+        });
+        false
     }
 
     /// Subset construction from the trie `nodes`. Returns whether every state was expanded.
+    #[cfg(feature = "dfa")]
     fn determinize(&mut self, nodes: &[Node]) -> bool {
         let budget = STATE_BUDGET_BASE + 2 * nodes.len();
         let mut work = 0usize;

@@ -204,7 +204,7 @@ impl Ledger {
 }
 
 /// `s` cut to at most `max` bytes on a character boundary, ending with `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub fn truncate(s: &str, max: usize) -> String {
     let mut owned = s.to_owned();
     bound(&mut owned, max);
     owned

@@ -1,44 +1,63 @@
 //! The logout sequence as a sans-IO plan: the plan says which [`Step`] to perform next, the
 //! browser layer performs it (hook, HTTP call, navigation) and reports a [`StepOutcome`].
 //!
-//! The order (DESIGN §2 "on timeout", issue 5 item 5):
+//! The order (on timeout: Off Queue, Offline, revoke, back to the login prompt):
 //!
-//! 1. [`Step::BeforeLogoutHook`] — the app's `beforeLogout` (bounded in time by the layer);
-//! 2. [`Step::GetRoutingStatus`] — `GET …/routingstatus`;
-//! 3. [`Step::PutOffQueue`] — `PUT …/routingstatus {"status":"OFF_QUEUE"}`, unless the status
+//! 1. `BeforeLogoutHook` — the app's `beforeLogout` (bounded in time by the layer);
+//! 2. `GET /api/v2/users/{userId}/routingstatus`;
+//! 3. `PUT /api/v2/users/{userId}/routingstatus {"status":"OFF_QUEUE"}`, unless the status
 //!    was `OFF_QUEUE`. Any other status (`IDLE`, `INTERACTING`, `COMMUNICATING`,
 //!    `NOT_RESPONDING`, an unknown one) is On Queue, and a failed or unreadable `GET` still tries
 //!    the `PUT`: fail closed;
-//! 4. [`Step::GetPresenceDefinitions`] — `GET /api/v2/presencedefinitions`;
-//! 5. [`Step::PatchPresenceOffline`] — `PATCH …/presences/purecloud` with the definition whose
+//! 4. `GET /api/v2/presencedefinitions`;
+//! 5. `PATCH /api/v2/users/{userId}/presences/purecloud` with the definition whose
 //!    `systemPresence` is `Offline` (case-insensitive); skipped when there is none;
-//! 6. [`Step::RevokeToken`] — `DELETE /api/v2/tokens/me`;
-//! 7. [`Step::ClearTokensHook`] — the app's `clearTokens`;
-//! 8. [`Step::SaveReturnLocation`] — remember the page (storage and the login `state`);
-//! 9. [`Step::Navigate`] — to the login URL.
+//! 6. `DELETE /api/v2/tokens/me`;
+//! 7. `ClearTokensHook` — the app's `clearTokens`;
+//! 8. `SaveReturnLocation` — remember the page (storage and the login `state`);
+//! 9. `Navigate` — to the login URL.
+//!
+//! Steps 2–6 are [`Step::Call`]s: each carries its request ([`Call`]: method, path, JSON body),
+//! so the browser layer is a generic executor with no platform paths of its own; it answers
+//! with the response's JSON body ([`StepOutcome::Response`]) or [`StepOutcome::Failed`].
 //!
 //! A failed step never stops the plan: it is recorded in [`LogoutPlan::failures`] and the next
-//! step follows. Steps 2–6 are the server calls; they are skipped when the reason is
-//! [`LogoutReason::ServerRevoked`] (the token is already dead: every call would be a 401), and
-//! in a tab that is not the leader (another tab makes them — exactly one tab must).
+//! step follows. The calls are skipped when the reason is [`LogoutReason::ServerRevoked`] (the
+//! token is already dead: every call would be a 401), and in a tab that is not the leader
+//! (another tab makes them — exactly one tab must). Without a user id the routing status and
+//! presence calls cannot be addressed: they are recorded as failed ([`FailureCause::NoUser`]).
 //!
 //! ```
-//! use inactivity_core::logout::{LogoutPlan, Step, StepOutcome};
+//! use inactivity_core::json::Value;
+//! use inactivity_core::logout::{CallKind, LogoutPlan, Step, StepOutcome};
 //! use inactivity_core::reason::LogoutReason;
 //!
-//! let mut plan = LogoutPlan::new(LogoutReason::Idle, true);
+//! let obj = |m: Vec<(&str, Value)>| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
+//! let mut plan = LogoutPlan::new(LogoutReason::Idle, true, Some("u1"));
+//! let mut calls = Vec::new();
 //! while let Some(step) = plan.next_step() {
 //!     let outcome = match &step {
-//!         Step::GetRoutingStatus => StepOutcome::RoutingStatus("OFF_QUEUE".into()),
-//!         Step::GetPresenceDefinitions => StepOutcome::PresenceDefinitions(vec![
-//!             ("a1".into(), "Available".into()),
-//!             ("o1".into(), "Offline".into()),
-//!         ]),
+//!         Step::Call(call) => {
+//!             calls.push(format!("{} {}", call.method, call.path));
+//!             match call.kind {
+//!                 CallKind::GetRoutingStatus => StepOutcome::Response(obj(vec![("status", "OFF_QUEUE".into())])),
+//!                 CallKind::GetPresenceDefinitions => StepOutcome::Response(obj(vec![("entities", Value::Array(vec![
+//!                     obj(vec![("id", "o1".into()), ("systemPresence", "Offline".into())]),
+//!                 ]))])),
+//!                 _ => StepOutcome::Response(Value::Null),
+//!             }
+//!         }
 //!         _ => StepOutcome::Done,
 //!     };
 //!     plan.handle(&step, outcome);
 //! }
 //! assert!(plan.is_finished() && plan.failures().is_empty());
+//! assert_eq!(calls, [
+//!     "GET /api/v2/users/u1/routingstatus",   // already Off Queue: no PUT
+//!     "GET /api/v2/presencedefinitions",
+//!     "PATCH /api/v2/users/u1/presences/purecloud",
+//!     "DELETE /api/v2/tokens/me",
+//! ]);
 //! ```
 
 #![deny(
@@ -51,7 +70,9 @@
 
 use alloc::{string::String, vec::Vec};
 
+use super::json::Value;
 use super::reason::LogoutReason;
+use super::text::{concat, push_json_string, push_uri_component};
 
 /// The routing status that means "Off Queue"; any other means On Queue.
 pub const OFF_QUEUE: &str = "OFF_QUEUE";
@@ -62,25 +83,55 @@ pub const OFFLINE: &str = "Offline";
 /// The longest presence definition id accepted from the server, in bytes.
 pub const MAX_DEFINITION_ID_LEN: usize = 256;
 
+/// Which platform call a [`Call`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallKind {
+    /// `GET /api/v2/users/{userId}/routingstatus`.
+    GetRoutingStatus,
+    /// `PUT /api/v2/users/{userId}/routingstatus` with `{"status":"OFF_QUEUE"}`.
+    PutOffQueue,
+    /// `GET /api/v2/presencedefinitions`.
+    GetPresenceDefinitions,
+    /// `PATCH /api/v2/users/{userId}/presences/purecloud` with the Offline definition.
+    PatchPresenceOffline,
+    /// `DELETE /api/v2/tokens/me`.
+    RevokeToken,
+}
+
+impl CallKind {
+    /// A short stable name, for logs and diagnostics (`"put-off-queue"`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            CallKind::GetRoutingStatus => "get-routing-status",
+            CallKind::PutOffQueue => "put-off-queue",
+            CallKind::GetPresenceDefinitions => "get-presence-definitions",
+            CallKind::PatchPresenceOffline => "patch-presence-offline",
+            CallKind::RevokeToken => "revoke-token",
+        }
+    }
+}
+
+/// A call to the platform API, ready to make.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Call {
+    /// Which call it is.
+    pub kind: CallKind,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path under the API root (`/api/v2/…`), the user id percent-encoded.
+    pub path: String,
+    /// The JSON body, if any.
+    pub body: Option<String>,
+}
+
 /// One thing the browser layer must do to log out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     /// Run the app's `beforeLogout` hook (bounded time).
     BeforeLogoutHook,
-    /// `GET /api/v2/users/{userId}/routingstatus`; report [`StepOutcome::RoutingStatus`].
-    GetRoutingStatus,
-    /// `PUT /api/v2/users/{userId}/routingstatus` with `{"status":"OFF_QUEUE"}`.
-    PutOffQueue,
-    /// `GET /api/v2/presencedefinitions`; report [`StepOutcome::PresenceDefinitions`].
-    GetPresenceDefinitions,
-    /// `PATCH /api/v2/users/{userId}/presences/purecloud` with
-    /// `{"presenceDefinition":{"id": definition_id}}`.
-    PatchPresenceOffline {
-        /// The id of the Offline presence definition.
-        definition_id: String,
-    },
-    /// `DELETE /api/v2/tokens/me`.
-    RevokeToken,
+    /// Make this call; report [`StepOutcome::Response`] with the JSON body of a 2xx answer
+    /// (`Value::Null` when it has none), else [`StepOutcome::Failed`].
+    Call(Call),
     /// Run the app's `clearTokens` hook.
     ClearTokensHook,
     /// Save the return location (path, query, fragment) for after the next sign-in.
@@ -94,11 +145,7 @@ impl Step {
     pub fn name(&self) -> &'static str {
         match self {
             Step::BeforeLogoutHook => "before-logout-hook",
-            Step::GetRoutingStatus => "get-routing-status",
-            Step::PutOffQueue => "put-off-queue",
-            Step::GetPresenceDefinitions => "get-presence-definitions",
-            Step::PatchPresenceOffline { .. } => "patch-presence-offline",
-            Step::RevokeToken => "revoke-token",
+            Step::Call(call) => call.kind.name(),
             Step::ClearTokensHook => "clear-tokens-hook",
             Step::SaveReturnLocation => "save-return-location",
             Step::Navigate => "navigate",
@@ -107,28 +154,27 @@ impl Step {
 
     /// Whether the step is a call to the platform API (skipped by non-leaders and after a 401).
     pub fn is_server_call(&self) -> bool {
-        matches!(
-            self,
-            Step::GetRoutingStatus
-                | Step::PutOffQueue
-                | Step::GetPresenceDefinitions
-                | Step::PatchPresenceOffline { .. }
-                | Step::RevokeToken
-        )
+        matches!(self, Step::Call(_))
+    }
+
+    /// The kind of call, for a [`Step::Call`].
+    pub fn call_kind(&self) -> Option<CallKind> {
+        match self {
+            Step::Call(call) => Some(call.kind),
+            _ => None,
+        }
     }
 }
 
 /// How a step went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StepOutcome {
-    /// It succeeded (2xx, the hook returned).
+    /// A hook returned (or a local step succeeded).
     Done,
     /// It failed: 4xx, 5xx, network error, timeout, the hook threw or hung.
     Failed,
-    /// The answer to [`Step::GetRoutingStatus`]: the `status` field.
-    RoutingStatus(String),
-    /// The answer to [`Step::GetPresenceDefinitions`]: `(id, systemPresence)` of each entity.
-    PresenceDefinitions(Vec<(String, String)>),
+    /// A call answered 2xx with this JSON body (`Value::Null` when there is none).
+    Response(Value),
 }
 
 /// Why a step is in [`LogoutPlan::failures`].
@@ -142,13 +188,15 @@ pub enum FailureCause {
     UnexpectedOutcome,
     /// The presence definitions had no usable `Offline` one: presence was not set Offline.
     NoOfflineDefinition,
+    /// No user id is known: the user's routing status and presence could not be addressed.
+    NoUser,
 }
 
 /// A step that did not achieve its purpose; the plan went on regardless.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Failure {
-    /// The step.
-    pub step: Step,
+    /// The step's name ([`Step::name`]).
+    pub step: &'static str,
     /// Why it is counted as failed.
     pub cause: FailureCause,
 }
@@ -188,6 +236,8 @@ impl Stage {
 pub struct LogoutPlan {
     reason: LogoutReason,
     leader: bool,
+    /// `/api/v2/users/{userId}` (the id percent-encoded), when the user is known.
+    user_path: Option<String>,
     stage: Stage,
     pending: Option<Step>,
     put_off_queue: bool,
@@ -196,12 +246,18 @@ pub struct LogoutPlan {
 }
 
 impl LogoutPlan {
-    /// The plan for a logout for `reason`. `leader`: this tab makes the server calls; `false`
-    /// when another tab does (normally the case for [`LogoutReason::OtherTab`]).
-    pub fn new(reason: LogoutReason, leader: bool) -> Self {
+    /// The plan for a logout for `reason` of the user `user_id` (`None`: not known). `leader`:
+    /// this tab makes the server calls; `false` when another tab does (normally the case for
+    /// [`LogoutReason::OtherTab`]).
+    pub fn new(reason: LogoutReason, leader: bool, user_id: Option<&str>) -> Self {
         LogoutPlan {
             reason,
             leader,
+            user_path: user_id.map(|id| {
+                let mut path = String::from("/api/v2/users/");
+                push_uri_component(&mut path, id);
+                path
+            }),
             stage: Stage::BeforeLogout,
             pending: None,
             put_off_queue: true,
@@ -220,15 +276,42 @@ impl LogoutPlan {
         loop {
             let step = match self.stage {
                 Stage::BeforeLogout => Some(Step::BeforeLogoutHook),
-                Stage::RoutingStatus => self.server(Step::GetRoutingStatus),
-                Stage::OffQueue => self
-                    .server(Step::PutOffQueue)
-                    .filter(|_| self.put_off_queue),
-                Stage::PresenceDefinitions => self.server(Step::GetPresenceDefinitions),
-                Stage::PresenceOffline => self.offline_id.clone().and_then(|definition_id| {
-                    self.server(Step::PatchPresenceOffline { definition_id })
-                }),
-                Stage::Revoke => self.server(Step::RevokeToken),
+                Stage::RoutingStatus => {
+                    self.user_call(CallKind::GetRoutingStatus, "GET", "/routingstatus", None)
+                }
+                Stage::OffQueue if self.put_off_queue => self.user_call(
+                    CallKind::PutOffQueue,
+                    "PUT",
+                    "/routingstatus",
+                    Some(String::from(r#"{"status":"OFF_QUEUE"}"#)),
+                ),
+                Stage::PresenceDefinitions => self.call(
+                    CallKind::GetPresenceDefinitions,
+                    "GET",
+                    String::from("/api/v2/presencedefinitions"),
+                    None,
+                ),
+                Stage::PresenceOffline => match self.offline_id.clone() {
+                    Some(id) => {
+                        let mut body = String::from(r#"{"presenceDefinition":{"id":"#);
+                        push_json_string(&mut body, &id);
+                        body.push_str("}}");
+                        self.user_call(
+                            CallKind::PatchPresenceOffline,
+                            "PATCH",
+                            "/presences/purecloud",
+                            Some(body),
+                        )
+                    }
+                    None => None,
+                },
+                Stage::Revoke => self.call(
+                    CallKind::RevokeToken,
+                    "DELETE",
+                    String::from("/api/v2/tokens/me"),
+                    None,
+                ),
+                Stage::OffQueue => None,
                 Stage::ClearTokens => Some(Step::ClearTokensHook),
                 Stage::SaveReturn => Some(Step::SaveReturnLocation),
                 Stage::Navigate => Some(Step::Navigate),
@@ -252,39 +335,51 @@ impl LogoutPlan {
         }
         self.pending = None;
         self.stage = self.stage.next();
-        let cause = match (step, outcome) {
+        let cause = match (step.call_kind(), outcome) {
             (_, StepOutcome::Failed) => Some(FailureCause::Failed),
-            (Step::GetRoutingStatus, StepOutcome::RoutingStatus(status)) => {
-                self.put_off_queue = !status.trim().eq_ignore_ascii_case(OFF_QUEUE);
-                None
+            (Some(CallKind::GetRoutingStatus), StepOutcome::Response(body)) => {
+                match body.get("status").and_then(Value::as_str) {
+                    Some(status) => {
+                        self.put_off_queue = !status.trim().eq_ignore_ascii_case(OFF_QUEUE);
+                        None
+                    }
+                    None => Some(FailureCause::UnexpectedOutcome),
+                }
             }
-            (Step::GetPresenceDefinitions, StepOutcome::PresenceDefinitions(definitions)) => {
-                self.offline_id = definitions
-                    .into_iter()
-                    .find(|(id, system)| {
-                        system.trim().eq_ignore_ascii_case(OFFLINE)
+            (Some(CallKind::GetPresenceDefinitions), StepOutcome::Response(body)) => {
+                let Some(entities) = body.get("entities").and_then(Value::as_array) else {
+                    return self.fail(step, FailureCause::UnexpectedOutcome);
+                };
+                self.offline_id = entities
+                    .iter()
+                    .filter_map(|d| {
+                        let id = d.get("id")?.as_str()?;
+                        let system = d.get("systemPresence")?.as_str()?;
+                        (system.trim().eq_ignore_ascii_case(OFFLINE)
                             && !id.trim().is_empty()
-                            && id.len() <= MAX_DEFINITION_ID_LEN
+                            && id.len() <= MAX_DEFINITION_ID_LEN)
+                            .then(|| String::from(id))
                     })
-                    .map(|(id, _)| id);
+                    .next();
                 self.offline_id
                     .is_none()
                     .then_some(FailureCause::NoOfflineDefinition)
             }
-            (Step::GetRoutingStatus | Step::GetPresenceDefinitions, _) => {
-                Some(FailureCause::UnexpectedOutcome)
-            }
-            (_, StepOutcome::Done) => None,
-            (_, StepOutcome::RoutingStatus(_) | StepOutcome::PresenceDefinitions(_)) => {
+            (Some(_), StepOutcome::Response(_)) | (None, StepOutcome::Done) => None,
+            (Some(_), StepOutcome::Done) | (None, StepOutcome::Response(_)) => {
                 Some(FailureCause::UnexpectedOutcome)
             }
         };
         if let Some(cause) = cause {
-            self.failures.push(Failure {
-                step: step.clone(),
-                cause,
-            });
+            self.fail(step, cause);
         }
+    }
+
+    fn fail(&mut self, step: &Step, cause: FailureCause) {
+        self.failures.push(Failure {
+            step: step.name(),
+            cause,
+        });
     }
 
     /// Why the user is being logged out.
@@ -313,7 +408,43 @@ impl LogoutPlan {
         self.stage == Stage::Finished
     }
 
-    fn server(&self, step: Step) -> Option<Step> {
-        self.makes_server_calls().then_some(step)
+    /// A call, when this tab makes the server calls.
+    fn call(
+        &self,
+        kind: CallKind,
+        method: &'static str,
+        path: String,
+        body: Option<String>,
+    ) -> Option<Step> {
+        self.makes_server_calls().then_some(Step::Call(Call {
+            kind,
+            method,
+            path,
+            body,
+        }))
+    }
+
+    /// A call about the user (`/api/v2/users/{userId}` + `suffix`); without a user id it cannot
+    /// be made and is recorded as failed.
+    fn user_call(
+        &mut self,
+        kind: CallKind,
+        method: &'static str,
+        suffix: &str,
+        body: Option<String>,
+    ) -> Option<Step> {
+        if !self.makes_server_calls() {
+            return None;
+        }
+        match &self.user_path {
+            Some(user) => self.call(kind, method, concat(&[user, suffix]), body),
+            None => {
+                self.failures.push(Failure {
+                    step: kind.name(),
+                    cause: FailureCause::NoUser,
+                });
+                None
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@
 
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
-use crate::text::concat;
+use crate::text::{concat, find};
 
 use core::fmt;
 
@@ -266,7 +266,11 @@ impl Origin {
         if origin.len() > 512 || !origin.is_ascii() {
             return Err(invalid());
         }
-        let (scheme, rest) = origin.split_once("://").ok_or_else(invalid)?;
+        let at = find(origin, "://").ok_or_else(invalid)?;
+        let (scheme, rest) = (
+            origin.get(..at).unwrap_or_default(),
+            origin.get(at.saturating_add(3)..).unwrap_or_default(),
+        );
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         Origin::from_parts(scheme, rest).ok_or_else(invalid)
     }

@@ -57,3 +57,47 @@ fn push_digits(out: &mut String, mut n: u64, radix: u64, width: usize, upper: bo
         out.push(char::from(b));
     }
 }
+
+/// Appends `s` as a JSON string literal (quotes included; `"`, `\` and control characters
+/// escaped).
+pub fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u");
+                push_hex(out, u64::from(u32::from(c)), 4, false);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `s` percent-encoded as JavaScript's `encodeURIComponent` does (UTF-8; unreserved
+/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )` kept), for a value put into a URL path or query.
+pub fn push_uri_component(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            push_hex(out, u64::from(b), 2, true);
+        }
+    }
+}
+
+/// Where `needle` (non-empty) first occurs in `haystack`: a plain byte search, smaller in wasm
+/// than `str::find` with a string pattern (whose two-way searcher these short needles do not
+/// need).
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}

@@ -169,6 +169,8 @@ impl core::error::Error for UrlError {}
 struct ApiBase {
     origin: Origin,
     prefix: Vec<String>,
+    /// Whether the base was given (`false`: the default, same origin under `/api/`).
+    explicit: bool,
 }
 
 /// Where API calls go: the document's base URL (to resolve relative request URLs) and the API
@@ -219,12 +221,14 @@ impl ApiScope {
             apis.push(ApiBase {
                 origin: p.origin,
                 prefix: p.path.into_iter().filter(|s| !s.is_empty()).collect(),
+                explicit: true,
             });
         }
         if apis.is_empty() {
             apis.push(ApiBase {
                 origin: parsed_base.origin.clone(),
                 prefix: vec!["api".to_owned()],
+                explicit: false,
             });
         }
         Ok(ApiScope {
@@ -254,17 +258,55 @@ impl ApiScope {
             .then(|| segments.join("/"))
     }
 
-    /// The origin of the base URL, serialized (`"https://example.com"`, with a port only when it
-    /// is not the default), e.g. for messages.
-    pub fn base_origin(&self) -> String {
-        let o = &self.base.origin;
-        let mut out = concat(&[o.scheme.as_str(), "://", &o.host]);
-        if let Some(port) = o.port {
-            out.push(':');
-            push_dec(&mut out, u64::from(port));
+    /// Where the tracker's own calls (`/api/v2/…` paths) go: `""` (same origin, relative) for the
+    /// default API base; else the first API base's origin and path prefix without a trailing
+    /// `api` segment — `https://x.com/gateway/api/` gives `https://x.com/gateway`, so the call
+    /// `/api/v2/tokens/me` goes to `https://x.com/gateway/api/v2/tokens/me`.
+    pub fn api_root(&self) -> String {
+        let Some(api) = self.apis.first().filter(|a| a.explicit) else {
+            return String::new();
+        };
+        let mut out = origin_string(&api.origin);
+        let prefix = match api.prefix.split_last() {
+            Some((last, rest)) if last == "api" => rest,
+            _ => &api.prefix[..],
+        };
+        for segment in prefix {
+            out.push('/');
+            out.push_str(segment);
         }
         out
     }
+
+    /// The origin of the base URL, serialized (`"https://example.com"`, with a port only when it
+    /// is not the default), e.g. for messages.
+    pub fn base_origin(&self) -> String {
+        origin_string(&self.base.origin)
+    }
+}
+
+/// The serialized origin (`"https://crm.example.com"`, `"http://localhost:8080"`) of an absolute
+/// `http(s)` URL, or `None` when `input` is not one. Compare it with `input` to check that an
+/// input *is* a serialized origin (no path, no default port, lowercase host).
+///
+/// ```
+/// use inactivity_core::url::origin_of;
+/// assert_eq!(origin_of("https://CRM.example.com:443/app").as_deref(), Some("https://crm.example.com"));
+/// assert_eq!(origin_of("null"), None);
+/// assert_eq!(origin_of("*"), None);
+/// ```
+pub fn origin_of(input: &str) -> Option<String> {
+    parse(input, None).ok().map(|p| origin_string(&p.origin))
+}
+
+/// `scheme://host[:port]`.
+fn origin_string(o: &Origin) -> String {
+    let mut out = concat(&[o.scheme.as_str(), "://", &o.host]);
+    if let Some(port) = o.port {
+        out.push(':');
+        push_dec(&mut out, u64::from(port));
+    }
+    out
 }
 
 /// The §3 normalization of a bare path (e.g. a request URI on the server: `"/api/v2/Users//me/?x"`

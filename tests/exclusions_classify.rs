@@ -21,13 +21,12 @@ fn policy() -> Policy {
 #[track_caller]
 fn check(url: &str, activity: bool, excluded_by: Option<&str>, path: Option<&str>) {
     let scope = ApiScope::new("https://apps.example.com/agent/", &[]).unwrap();
-    let got = classify(&policy(), &scope, url);
-    let want = Classification {
-        activity,
-        excluded_by: excluded_by.map(str::to_owned),
-        path: path.map(str::to_owned),
-    };
-    assert_eq!(got, want, "{url}");
+    let got = classify(Some(&policy()), &scope, url);
+    assert_eq!(
+        (got.is_activity(), got.excluded_by(), got.path()),
+        (activity, excluded_by, path),
+        "{url}"
+    );
 }
 
 #[test]
@@ -95,16 +94,32 @@ fn classification() {
 }
 
 #[test]
-fn serializes_to_the_js_shape() {
+fn the_three_cases_and_no_policy_yet() {
     let scope = ApiScope::new("https://apps.example.com/", &[]).unwrap();
-    let c = classify(&policy(), &scope, "/api/v2/users/me");
+    let policy = policy();
     assert_eq!(
-        serde_json::to_value(c).unwrap(),
-        json!({ "activity": false, "excludedBy": "api/v2/users/me", "path": "api/v2/users/me" })
+        classify(Some(&policy), &scope, "/api/v2/users/me"),
+        Classification::Excluded {
+            path: "api/v2/users/me".into(),
+            by: "api/v2/users/me".into()
+        }
     );
-    let c = classify(&policy(), &scope, "/x");
     assert_eq!(
-        serde_json::to_value(c).unwrap(),
-        json!({ "activity": false, "excludedBy": null, "path": null })
+        classify(Some(&policy), &scope, "/api/v2/routing/queues"),
+        Classification::Counted {
+            path: "api/v2/routing/queues".into()
+        }
     );
+    assert_eq!(
+        classify(Some(&policy), &scope, "/x"),
+        Classification::NotApi
+    );
+    // Before the settings are known no exclusion is: every API call counts.
+    assert_eq!(
+        classify(None, &scope, "/api/v2/users/me"),
+        Classification::Counted {
+            path: "api/v2/users/me".into()
+        }
+    );
+    assert_eq!(classify(None, &scope, "/x"), Classification::NotApi);
 }

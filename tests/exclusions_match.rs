@@ -16,6 +16,9 @@ fn check(entries: &[&str], path: &str, want: Option<&str>) {
     let entries = strings(entries);
     let compiled = Exclusions::compile(&entries).expect("valid entries");
     assert_eq!(compiled.matches(path), want, "{path:?} in {entries:?}");
+    // The client entry walks the trie instead: the same answers.
+    let trie = Exclusions::compile_trie(&entries).expect("valid entries");
+    assert_eq!(trie.matches(path), want, "trie: {path:?} in {entries:?}");
     assert_eq!(
         naive(&entries, path),
         want,

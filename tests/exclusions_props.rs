@@ -60,6 +60,8 @@ proptest! {
         let (entries, compiled) = compile_unique(entries);
         for p in &paths {
             prop_assert_eq!(compiled.matches(p), naive(&entries, p), "path {:?} entries {:?}", p, entries);
+            let trie = Exclusions::compile_trie(&entries).unwrap();
+            prop_assert_eq!(trie.matches(p), naive(&entries, p), "trie: path {:?} entries {:?}", p, entries);
         }
         // Every entry matches its own instantiation.
         for e in &entries {

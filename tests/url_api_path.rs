@@ -470,3 +470,32 @@ fn bare_paths_for_the_server() {
     check("?x", "");
     check("//", "");
 }
+
+/// Where the tracker's own calls go: the first API base without a trailing `api` segment.
+#[test]
+fn api_root_for_the_trackers_own_calls() {
+    let b = "https://apps.example.com/desk/";
+    let root = |bases: &[&str]| {
+        let bases: Vec<String> = bases.iter().map(|s| s.to_string()).collect();
+        ApiScope::new(b, &bases).unwrap().api_root()
+    };
+    assert_eq!(root(&[]), ""); // same origin, relative
+    assert_eq!(
+        root(&["https://api.example.com"]),
+        "https://api.example.com"
+    );
+    assert_eq!(
+        root(&["https://api.example.com/api/"]),
+        "https://api.example.com"
+    );
+    assert_eq!(
+        root(&["https://x.com/gateway/api/"]),
+        "https://x.com/gateway"
+    );
+    assert_eq!(root(&["/gateway/api/"]), "https://apps.example.com/gateway");
+    assert_eq!(root(&["https://x.com:8443/gw/"]), "https://x.com:8443/gw");
+    assert_eq!(
+        root(&["https://x.com/a/api/", "https://y.com/api/"]),
+        "https://x.com/a"
+    );
+}

@@ -47,6 +47,15 @@ struct ResolutionOut<'a> {
     explanation: String,
 }
 
+/// `classifyRequest`'s result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClassificationOut<'a> {
+    activity: bool,
+    excluded_by: Option<&'a str>,
+    path: Option<&'a str>,
+}
+
 /// Plain JS objects and `null` (STYLE #6).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -230,5 +239,10 @@ pub fn classify_request(
     let policy = parse_policy(&policy, "classifyRequest")?;
     let url = request_url(&url)?;
     let scope = scope(&options.map_or(JsValue::UNDEFINED, JsValue::from))?;
-    Ok(to_js(&classify(&policy, &scope, &url))?)
+    let c = classify(Some(&policy), &scope, &url);
+    Ok(to_js(&ClassificationOut {
+        activity: c.is_activity(),
+        excluded_by: c.excluded_by(),
+        path: c.path(),
+    })?)
 }

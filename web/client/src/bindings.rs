@@ -8,11 +8,19 @@ extern "C" {
     /// Installs the fetch/XHR interception (idempotent; the snippet already ran it on import).
     #[wasm_bindgen(js_name = install)]
     pub fn install_interception() -> JsValue;
-    /// Routes recorded calls to `sink(url, method, atMs)` and 401 answers to
-    /// `status_sink(url, status)`; returns the calls queued before.
-    /// Throws when another copy of the package is already tracking this page.
+    /// Routes recorded calls to `sink(url, method, atMs)` (which returns an id for the URL, or
+    /// -1) or, for a URL known by id, `known(id, method, atMs)`; 401 answers to
+    /// `status_sink(url, status)`. Returns the calls queued before. Throws when another copy of
+    /// the package is already tracking this page.
     #[wasm_bindgen(js_name = attach, catch)]
-    pub fn attach_sink(sink: &Function, status_sink: &Function) -> Result<Array, JsValue>;
+    pub fn attach_sink(
+        sink: &Function,
+        known: &Function,
+        status_sink: &Function,
+    ) -> Result<Array, JsValue>;
+    /// Forgets the ids of the URLs seen so far (the tracker's table starts over).
+    #[wasm_bindgen(js_name = forgetUrls)]
+    pub fn forget_urls();
     /// Restores the originals, or becomes a pass-through when someone wrapped over them.
     #[wasm_bindgen(js_name = uninstall)]
     pub fn uninstall_interception();

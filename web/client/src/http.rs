@@ -27,13 +27,6 @@ pub enum Reply {
     Failed(String),
 }
 
-impl Reply {
-    /// True for a 2xx response.
-    pub fn ok(&self) -> bool {
-        matches!(self, Reply::Response { status, .. } if (200..300).contains(status))
-    }
-}
-
 /// Makes calls to the platform API.
 #[derive(Clone)]
 pub struct Http {

@@ -1,6 +1,6 @@
-//! Runs the core's logout plan (`core::logout`): each step's I/O here, every decision there.
-//! A failed or hanging call never stops the local logout: each is bounded and its failure is
-//! just an outcome the plan moves past.
+//! Runs the core's logout plan (`inactivity_core::logout`): a generic executor — each step's
+//! I/O here, every decision and every platform path there. A failed or hanging call never stops
+//! the local logout: each is bounded and its failure is just an outcome the plan moves past.
 //!
 //! Only the leader among the tabs makes the server calls (`leader::Coordinator`): the app's
 //! `beforeLogout` hook runs while the tab waits for that decision, then the plan is made for the
@@ -8,26 +8,38 @@
 
 use alloc::string::String;
 
-use alloc::rc::Rc;
-use core::cell::RefCell;
-
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::http::Reply;
-use super::js::string_field;
+use super::http::{Http, Reply};
 use super::leader::Coordinator;
 use super::resume::login_url_with_state;
 use super::timer::Timeout;
-use super::tracker::Inner;
+use inactivity_bridge::read::read_value;
+use inactivity_core::json::Value;
 use inactivity_core::logout::{LogoutPlan, Step, StepOutcome};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::Role;
-use inactivity_core::text::concat;
+
+/// What a logout needs from the tracker, taken when it starts.
+pub struct LogoutContext {
+    /// The tracker's own calls.
+    pub http: Http,
+    /// The signed-in user, when known.
+    pub user_id: Option<String>,
+    /// Where the user is sent.
+    pub login_url: String,
+    /// The app's `beforeLogout`.
+    pub before_logout: Option<Function>,
+    /// The bound on each hook.
+    pub hook_bound_ms: u32,
+    /// The app's `clearTokens`.
+    pub clear_tokens: Option<Function>,
+}
 
 /// Calls a hook and waits for the promise it returns, if any, at most `bound_ms`.
-async fn call_hook(hook: Option<Function>, arg: &JsValue, bound_ms: u32) -> StepOutcome {
+async fn call_hook(hook: Option<&Function>, arg: &JsValue, bound_ms: u32) -> StepOutcome {
     let Some(hook) = hook else {
         return StepOutcome::Done;
     };
@@ -52,128 +64,48 @@ async fn call_hook(hook: Option<Function>, arg: &JsValue, bound_ms: u32) -> Step
     }
 }
 
-fn outcome(reply: &Reply) -> StepOutcome {
-    if reply.ok() {
-        StepOutcome::Done
-    } else {
-        StepOutcome::Failed
-    }
-}
-
 /// Runs the whole logout sequence for `reason`, then navigates to the login page. The server
 /// calls are made only if `coordinator` makes this tab the leader.
-pub async fn run(rc: Rc<RefCell<Inner>>, reason: LogoutReason, mut coordinator: Coordinator) {
-    let (http, user_id, login_url, before_logout, bound, clear_tokens) = {
-        let inner = rc.borrow();
-        (
-            inner.http.clone(),
-            inner.user.as_ref().map(|u| u.id.clone()),
-            inner.options.login_url.clone(),
-            inner.options.before_logout.clone(),
-            inner.options.before_logout_timeout_ms,
-            inner.options.clear_tokens.clone(),
-        )
-    };
-    let user_path = user_id.map(|id| {
-        let id: String = js_sys::encode_uri_component(&id).into();
-        concat(&["/api/v2/users/", &id])
-    });
-    let mut target = login_url.clone();
+pub async fn run(ctx: LogoutContext, reason: LogoutReason, mut coordinator: Coordinator) {
+    let mut target = ctx.login_url.clone();
     let reason_js = JsValue::from_str(reason.as_str());
     // The hook runs while the lock request waits; its outcome is reported as the plan's first step.
-    let mut hook = Some(call_hook(before_logout, &reason_js, bound).await);
+    let mut hook = Some(call_hook(ctx.before_logout.as_ref(), &reason_js, ctx.hook_bound_ms).await);
     let leader = coordinator.role().await == Role::Leader;
-    let mut plan = LogoutPlan::new(reason, leader);
+    let mut plan = LogoutPlan::new(reason, leader, ctx.user_id.as_deref());
     while let Some(step) = plan.next_step() {
         if step == Step::ClearTokensHook {
             coordinator.calls_done();
         }
         let result = match &step {
             // A closing tab leaves the calls to the next one (see `Coordinator::page_leaving`).
-            step if step.is_server_call() && coordinator.page_leaving() => StepOutcome::Failed,
-            Step::BeforeLogoutHook => hook.take().unwrap_or(StepOutcome::Done),
-            Step::GetRoutingStatus => match &user_path {
-                None => StepOutcome::Failed,
-                Some(p) => match http
-                    .call("GET", &concat(&[p, "/routingstatus"]), None)
+            Step::Call(_) if coordinator.page_leaving() => StepOutcome::Failed,
+            Step::Call(call) => {
+                match ctx
+                    .http
+                    .call(call.method, &call.path, call.body.as_deref())
                     .await
                 {
                     Reply::Response { status, body } if (200..300).contains(&status) => {
-                        match string_field(&body, "status") {
-                            Some(s) => StepOutcome::RoutingStatus(s),
-                            None => StepOutcome::Failed,
-                        }
-                    }
-                    _ => StepOutcome::Failed,
-                },
-            },
-            Step::PutOffQueue => match &user_path {
-                None => StepOutcome::Failed,
-                Some(p) => outcome(
-                    &http
-                        .call(
-                            "PUT",
-                            &concat(&[p, "/routingstatus"]),
-                            Some(r#"{"status":"OFF_QUEUE"}"#),
-                        )
-                        .await,
-                ),
-            },
-            Step::GetPresenceDefinitions => {
-                match http.call("GET", "/api/v2/presencedefinitions", None).await {
-                    Reply::Response { status, body } if (200..300).contains(&status) => {
-                        let entities = Reflect::get(&body, &JsValue::from_str("entities"))
-                            .ok()
-                            .filter(Array::is_array)
-                            .map(|e| Array::from(&e))
-                            .unwrap_or_default();
-                        StepOutcome::PresenceDefinitions(
-                            entities
-                                .iter()
-                                .filter_map(|d| {
-                                    Some((
-                                        string_field(&d, "id")?,
-                                        string_field(&d, "systemPresence").unwrap_or_default(),
-                                    ))
-                                })
-                                .collect(),
-                        )
+                        StepOutcome::Response(read_value(&body).unwrap_or(Value::Null))
                     }
                     _ => StepOutcome::Failed,
                 }
             }
-            Step::PatchPresenceOffline { definition_id } => match &user_path {
-                None => StepOutcome::Failed,
-                Some(p) => {
-                    let id = js_sys::JSON::stringify(&JsValue::from_str(definition_id))
-                        .map(String::from)
-                        .unwrap_or_else(|_| String::from("\"\""));
-                    let body = concat(&[r#"{"presenceDefinition":{"id":"#, &id, "}}"]);
-                    outcome(
-                        &http
-                            .call("PATCH", &concat(&[p, "/presences/purecloud"]), Some(&body))
-                            .await,
-                    )
-                }
-            },
-            Step::RevokeToken => outcome(&http.call("DELETE", "/api/v2/tokens/me", None).await),
-            Step::ClearTokensHook => call_hook(clear_tokens.clone(), &reason_js, bound).await,
+            Step::BeforeLogoutHook => hook.take().unwrap_or(StepOutcome::Done),
+            Step::ClearTokensHook => {
+                call_hook(ctx.clear_tokens.as_ref(), &reason_js, ctx.hook_bound_ms).await
+            }
             Step::SaveReturnLocation => match web_sys::window() {
                 Some(window) => {
-                    target = login_url_with_state(&window, &login_url);
+                    target = login_url_with_state(&window, &ctx.login_url);
                     StepOutcome::Done
                 }
                 None => StepOutcome::Failed,
             },
             Step::Navigate => match web_sys::window() {
-                Some(window) => {
-                    if window.location().assign(&target).is_ok() {
-                        StepOutcome::Done
-                    } else {
-                        StepOutcome::Failed
-                    }
-                }
-                None => StepOutcome::Failed,
+                Some(window) if window.location().assign(&target).is_ok() => StepOutcome::Done,
+                _ => StepOutcome::Failed,
             },
         };
         plan.handle(&step, result);

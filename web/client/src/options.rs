@@ -11,6 +11,7 @@ use inactivity_bridge::read::{read_value, string_array};
 use inactivity_core::json::format_number;
 use inactivity_core::policy::{ErrorKind, Policy};
 use inactivity_core::text::{concat, dec};
+use inactivity_core::url::origin_of;
 
 /// Every option `start()` understands; anything else is a typo the caller wants to hear about.
 const KNOWN: &[&str] = &[
@@ -32,12 +33,25 @@ const KNOWN: &[&str] = &[
     "requestTimeoutMs",
 ];
 
-/// The default warning before logout.
-pub const DEFAULT_WARNING_SECONDS: f64 = 60.0;
-/// The default number of requests the activity ledger keeps.
-pub const DEFAULT_LEDGER_SIZE: usize = 100;
-/// The default bound on each of the tracker's own HTTP calls.
-pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 5_000;
+/// The options that are callbacks, in the order `parse` takes them apart.
+const FUNCTIONS: [&str; 7] = [
+    "accessToken",
+    "onWarning",
+    "onWarningCleared",
+    "onLogout",
+    "onActivity",
+    "beforeLogout",
+    "clearTokens",
+];
+
+/// The numeric options: name, least, most, default (warning 60 s; hooks bounded at 3 s; a
+/// 100-entry ledger; the tracker's own calls bounded at 5 s).
+const NUMBERS: [(&str, f64, f64, f64); 4] = [
+    ("warningSeconds", 0.0, 28_800.0, 60.0),
+    ("beforeLogoutTimeoutMs", 0.0, 60_000.0, 3_000.0),
+    ("ledgerSize", 1.0, 10_000.0, 100.0),
+    ("requestTimeoutMs", 100.0, 60_000.0, 5_000.0),
+];
 
 /// The signed-in user: the id (for routing status and presence) and the group ids (for bundles).
 #[derive(Debug, Clone)]
@@ -256,6 +270,29 @@ pub fn parse_policy(value: &JsValue, head: &str) -> Result<Policy, JsError> {
     })
 }
 
+/// An entry of `embed.parentOrigins` must be a serialized `http(s)` origin — scheme, host,
+/// optional port; no path, no `"null"`, no `"*"` — exactly as the browser reports a message's
+/// origin, since that is what it is compared with.
+fn check_origin(i: usize, entry: &str) -> Result<(), JsError> {
+    let serialized = origin_of(entry);
+    if serialized.as_deref() == Some(entry) {
+        return Ok(());
+    }
+    let mut message = concat(&[
+        "option \"embed.parentOrigins[",
+        &dec(i as u64),
+        "]\" must be an origin: scheme, host and optional port, e.g. \"https://crm.example.com\"; got \"",
+        entry,
+        "\"",
+    ]);
+    if let Some(serialized) = serialized {
+        message.push_str(" (did you mean \"");
+        message.push_str(&serialized);
+        message.push_str("\"?)");
+    }
+    Err(JsError::Range(message))
+}
+
 /// " at `path`", or nothing for the policy itself.
 fn at(path: &str) -> String {
     if path.is_empty() {
@@ -302,8 +339,6 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
         .map(|v| strings(&v, "apiBases"))
         .transpose()?
         .unwrap_or_default();
-    let warning_seconds =
-        number(options, "warningSeconds", 0.0, 28_800.0)?.unwrap_or(DEFAULT_WARNING_SECONDS);
     let parent_origins = match field(options, "embed")? {
         None => Vec::new(),
         Some(embed) => {
@@ -314,37 +349,40 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
                 )
             })?;
             let origins = strings(&origins, "embed.parentOrigins")?;
-            if let Some(bad) = origins.iter().find(|o| o.as_str() == "*") {
-                return Err(JsError::Range(concat(&[
-                    "option \"embed.parentOrigins\" must list exact origins; \"",
-                    bad,
-                    "\" is not allowed",
-                ])));
+            for (i, entry) in origins.iter().enumerate() {
+                check_origin(i, entry)?;
             }
             origins
         }
     };
+    // The callbacks and the numbers, each kind read by one loop.
+    let mut functions: [Option<Function>; FUNCTIONS.len()] = Default::default();
+    for (slot, name) in functions.iter_mut().zip(FUNCTIONS) {
+        *slot = function(options, name)?;
+    }
+    let mut numbers = [0.0; NUMBERS.len()];
+    for (slot, (name, min, max, default)) in numbers.iter_mut().zip(NUMBERS) {
+        *slot = number(options, name, min, max)?.unwrap_or(default);
+    }
+    let [access_token, on_warning, on_warning_cleared, on_logout, on_activity, before_logout, clear_tokens] =
+        functions;
+    let [warning_seconds, before_logout_timeout_ms, ledger_size, request_timeout_ms] = numbers;
     Ok(Options {
         policy,
         user,
         login_url,
         api_bases,
         warning_ms: (warning_seconds * 1000.0) as u64,
-        access_token: function(options, "accessToken")?,
-        on_warning: function(options, "onWarning")?,
-        on_warning_cleared: function(options, "onWarningCleared")?,
-        on_logout: function(options, "onLogout")?,
-        on_activity: function(options, "onActivity")?,
-        before_logout: function(options, "beforeLogout")?,
-        before_logout_timeout_ms: number(options, "beforeLogoutTimeoutMs", 0.0, 60_000.0)?
-            .unwrap_or(3_000.0) as u32,
-        clear_tokens: function(options, "clearTokens")?,
+        access_token,
+        on_warning,
+        on_warning_cleared,
+        on_logout,
+        on_activity,
+        before_logout,
+        before_logout_timeout_ms: before_logout_timeout_ms as u32,
+        clear_tokens,
         parent_origins,
-        ledger_size: number(options, "ledgerSize", 1.0, 10_000.0)?
-            .map(|n| n as usize)
-            .unwrap_or(DEFAULT_LEDGER_SIZE),
-        request_timeout_ms: number(options, "requestTimeoutMs", 100.0, 60_000.0)?
-            .map(|n| n as u32)
-            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS),
+        ledger_size: ledger_size as usize,
+        request_timeout_ms: request_timeout_ms as u32,
     })
 }

@@ -35,8 +35,15 @@ function record(state, url, method) {
   try {
     const at = Date.now();
     if (state.fallback !== null && state.fallback.broken) return armFallback(state.fallback);
-    if (state.sink !== null) state.sink(url, method, at);
-    else if (state.queue.length < QUEUE_LIMIT) state.queue.push([url, method, at]);
+    if (state.sink === null) {
+      if (state.queue.length < QUEUE_LIMIT) state.queue.push([url, method, at]);
+      return;
+    }
+    // A URL the tracker has seen is passed by the id it gave it (no string to copy into wasm).
+    const id = state.ids.get(url);
+    if (id !== undefined) return state.known(id, method, at);
+    const fresh = state.sink(url, method, at);
+    if (fresh >= 0) state.ids.set(url, fresh);
   } catch (_) {
     // A failure inside the tracker never reaches the app's request.
   }
@@ -176,6 +183,7 @@ export function enterFallback() {
   if (state.fallback === null || state.fallback.broken) return;
   state.fallback.broken = true;
   state.sink = null;
+  state.known = null;
   state.statusSink = null;
   armFallback(state.fallback);
 }
@@ -186,7 +194,7 @@ export function install() {
   let state = g[KEY];
   if (state === undefined) {
     state = {
-      sink: null, statusSink: null, queue: [], active: true,
+      sink: null, known: null, statusSink: null, ids: new Map(), queue: [], active: true,
       fetch: null, xhr: null, observer: null, fallback: null,
     };
     Object.defineProperty(g, KEY, { value: state, configurable: true });
@@ -199,10 +207,11 @@ export function install() {
 }
 
 /**
- * Where recorded calls go: `sink(url, method, atMs)`; `statusSink(url, status)` hears 401s.
+ * Where recorded calls go: `sink(url, method, atMs)` returns an id for the URL (or -1), and
+ * later calls to it go to `known(id, method, atMs)`; `statusSink(url, status)` hears 401s.
  * Returns the calls queued before.
  */
-export function attach(sink, statusSink) {
+export function attach(sink, known, statusSink) {
   const state = install();
   if (state.sink !== null) {
     throw new Error(
@@ -211,7 +220,9 @@ export function attach(sink, statusSink) {
     );
   }
   state.sink = sink;
+  state.known = known;
   state.statusSink = statusSink;
+  state.ids = new Map();
   const queued = state.queue;
   state.queue = [];
   return queued;
@@ -223,7 +234,9 @@ export function uninstall() {
   const state = g[KEY];
   if (state === undefined) return;
   state.sink = null;
+  state.known = null;
   state.statusSink = null;
+  state.ids = new Map();
   state.queue = [];
   state.active = false;
   if (state.fallback !== null && state.fallback.timer !== null) clearTimeout(state.fallback.timer);
@@ -243,6 +256,12 @@ export function uninstall() {
     x.proto.send = x.send;
     state.xhr = null;
   }
+}
+
+/** The tracker forgot the URLs it gave ids to. */
+export function forgetUrls() {
+  const state = globalThis[KEY];
+  if (state !== undefined) state.ids = new Map();
 }
 
 /** The tracker's own calls bypass the interception. */

@@ -196,7 +196,13 @@ fn invalid_options_name_the_option_and_the_fix() {
         ("{ user: { id: '' } }", "TypeError", "user.id"),
         ("{ user: { id: 'u', groups: [1] } }", "TypeError", "user.groups[0]"),
         ("{ warningSecond: 10 }", "TypeError", "unknown option \"warningSecond\""),
-        ("{ embed: { parentOrigins: ['*'] } }", "RangeError", "parentOrigins"),
+        ("{ embed: { parentOrigins: ['*'] } }", "RangeError", "parentOrigins[0]"),
+        // Only serialized http(s) origins: no sandboxed "null", no bare host, no path.
+        ("{ embed: { parentOrigins: ['null'] } }", "RangeError", "parentOrigins[0]"),
+        ("{ embed: { parentOrigins: ['https://a.example', 'crm.example'] } }", "RangeError", "parentOrigins[1]\" must be an origin"),
+        ("{ embed: { parentOrigins: ['https://crm.example/app'] } }", "RangeError", "did you mean \"https://crm.example\""),
+        ("{ embed: { parentOrigins: ['https://crm.example:443'] } }", "RangeError", "did you mean \"https://crm.example\""),
+        ("{ embed: { parentOrigins: ['ftp://crm.example'] } }", "RangeError", "parentOrigins[0]"),
         (
             "{ policy: { idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 10 } } }",
             "RangeError",
@@ -217,6 +223,18 @@ fn invalid_options_name_the_option_and_the_fix() {
         get(&not_object, "name").as_string().as_deref(),
         Some("TypeError")
     );
+}
+
+#[wasm_bindgen_test]
+fn serialized_origins_are_accepted_as_parent_origins() {
+    let tracker = InactivityTracker::start(
+        options(&extra(
+            "{ embed: { parentOrigins: ['https://crm.example.com', 'http://localhost:8080', 'https://[::1]:8443'] } }",
+        ))
+        .unchecked_into(),
+    )
+    .expect("serialized origins are valid");
+    tracker.stop();
 }
 
 #[wasm_bindgen_test]
