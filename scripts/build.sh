@@ -34,6 +34,9 @@ entry inactivity-client "$tmp" inactivity_timeout
 entry inactivity-admin "$tmp/admin" inactivity_timeout_admin
 
 cp scripts/pkg/package.json README.md web/host/host.js web/host/host.d.ts "$tmp/"
+# What a client downloads is minified, with a source map beside each file.
+node scripts/minify.mjs "$tmp/inactivity_timeout.js" "$tmp"/snippets/*/src/shim.js \
+  "$tmp/admin/inactivity_timeout_admin.js"
 chmod 755 "$tmp" "$tmp/admin"
 rm -rf "$out" && mv "$tmp" "$out"
 

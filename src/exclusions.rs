@@ -181,13 +181,13 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
     if find(entry, "://").is_some() {
         return Err(EntryError::AbsoluteUrl);
     }
-    if entry.contains('?') {
+    if entry.bytes().any(|b| b == b'?') {
         return Err(EntryError::Query);
     }
-    if entry.contains('#') {
+    if entry.bytes().any(|b| b == b'#') {
         return Err(EntryError::Fragment);
     }
-    if entry.contains('*') {
+    if entry.bytes().any(|b| b == b'*') {
         return Err(EntryError::Wildcard);
     }
     let mut segments = Vec::new();
@@ -200,7 +200,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
         };
         if let Some(inner) = raw.strip_prefix('{') {
             let Some(name) = inner.strip_suffix('}') else {
-                return Err(if inner.contains('}') {
+                return Err(if inner.bytes().any(|b| b == b'}') {
                     partial()
                 } else {
                     EntryError::UnclosedBrace
@@ -209,17 +209,22 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
             if name.is_empty() {
                 return Err(EntryError::EmptyParameter);
             }
-            if name.contains(['{', '}']) {
+            if name.bytes().any(|b| b == b'{' || b == b'}') {
                 return Err(partial());
             }
             segments.push(Segment::Param);
         } else if let Some(open) = raw.find('{') {
-            return Err(if raw.get(open..).is_some_and(|s| s.contains('}')) {
-                partial()
-            } else {
-                EntryError::UnclosedBrace
-            });
-        } else if raw.contains('}') {
+            return Err(
+                if raw
+                    .get(open..)
+                    .is_some_and(|s| s.bytes().any(|b| b == b'}'))
+                {
+                    partial()
+                } else {
+                    EntryError::UnclosedBrace
+                },
+            );
+        } else if raw.bytes().any(|b| b == b'}') {
             return Err(EntryError::StrayBrace);
         } else {
             segments.push(Segment::Literal(normalize_segment(raw)));

@@ -321,7 +321,7 @@ impl Origin {
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if authority.starts_with('[') {
         let close = authority.find(']')?;
-        let (host, rest) = authority.split_at(close.checked_add(1)?);
+        let (host, rest) = authority.split_at_checked(close.checked_add(1)?)?;
         match rest.strip_prefix(':') {
             Some(port) => Some((host, Some(port))),
             None if rest.is_empty() => Some((host, None)),
@@ -361,11 +361,11 @@ fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<String, ReturnT
         .and_then(|s| s.strip_prefix("://"))
         .ok_or(ReturnToErrorKind::Scheme)?;
     let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(authority_end);
-    if authority.contains('@') {
+    let (authority, rest) = after.split_at_checked(authority_end).unwrap_or((after, ""));
+    if authority.bytes().any(|b| b == b'@') {
         return Err(ReturnToErrorKind::UserInfo.into());
     }
-    if authority.contains('%') {
+    if authority.bytes().any(|b| b == b'%') {
         return Err(ReturnToErrorKind::OtherOrigin.into());
     }
     match Origin::from_parts(scheme, authority) {
@@ -411,7 +411,7 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
         .iter()
         .position(|&b| b == b'?' || b == b'#')
         .unwrap_or(raw.len());
-    let (path, rest) = raw.split_at(path_end);
+    let (path, rest) = raw.split_at_checked(path_end).unwrap_or((raw, &[]));
     let mut path = path.to_vec();
     let mut rest = rest.to_vec();
     for depth in 0..=MAX_DECODE_DEPTH {

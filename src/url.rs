@@ -214,7 +214,7 @@ impl ApiScope {
             if trimmed.is_empty() {
                 return Err(err(role, UrlErrorKind::Empty, api));
             }
-            if trimmed.contains(['?', '#']) {
+            if trimmed.bytes().any(|b| b == b'?' || b == b'#') {
                 return Err(err(role, UrlErrorKind::QueryOrFragment, api));
             }
             let p = parse(api, Some(&parsed_base)).map_err(|kind| err(role, kind, api))?;
@@ -523,14 +523,16 @@ fn path_part(rest: &str) -> &str {
 /// Parses `[userinfo@]host[:port][/path][?query][#fragment]` after the slashes.
 fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
-    let (auth, after) = rest.split_at(end);
+    let (auth, after) = rest.split_at_checked(end).unwrap_or((rest, ""));
     let host_port = match auth.rfind('@') {
         Some(at) => auth.get(at + 1..).unwrap_or(""),
         None => auth,
     };
     let (host, port) = if host_port.starts_with('[') {
         let close = host_port.find(']').ok_or(UrlErrorKind::InvalidHost)?;
-        let (h, p) = host_port.split_at(close + 1);
+        let (h, p) = host_port
+            .split_at_checked(close + 1)
+            .ok_or(UrlErrorKind::InvalidHost)?;
         match p {
             "" => (h, None),
             p => (

@@ -64,10 +64,13 @@ pub fn install_panic_hook() {
 #[cfg(not(feature = "std"))]
 pub fn install_panic_hook() {}
 
-/// The published build's allocator (with `std`, std brings one).
+/// The published build's allocator (with `std`, std brings one): talc, claiming wasm memory as
+/// it needs it.
 #[cfg(not(feature = "std"))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+// SAFETY: the page's wasm instance has one thread (`lib.rs` refuses to build with atomics), as
+// `TalckWasm`'s lock-free global constructor requires.
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
 /// Keeps the fallback's login URL and timeout current (`None`: no timeout applies, no timer).
 /// The fallback sends the user to the plain login URL: with the tracker broken there is no

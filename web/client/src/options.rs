@@ -185,13 +185,12 @@ pub(super) fn check_login_url(url: &str) -> Result<(), JsError> {
         ));
     }
     // A scheme, if any, must be http or https: never `javascript:` or `data:`.
-    if let Some(colon) = trimmed.find(':') {
-        let scheme = &trimmed[..colon];
+    if let Some(colon) = trimmed.bytes().position(|b| b == b':') {
+        let scheme = trimmed.get(..colon).unwrap_or_default();
         let is_scheme = !scheme.is_empty()
-            && !scheme.contains(['/', '?', '#'])
             && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
         if is_scheme
             && !scheme.eq_ignore_ascii_case("http")
             && !scheme.eq_ignore_ascii_case("https")

@@ -46,7 +46,11 @@ pub fn login_url_with_state(window: &Window, login_url: &str) -> String {
     if let Some(storage) = session_storage(window) {
         let _ = storage.set_item(STORAGE_KEY, &state);
     }
-    let separator = if login_url.contains('?') { "&" } else { "?" };
+    let separator = if login_url.bytes().any(|b| b == b'?') {
+        "&"
+    } else {
+        "?"
+    };
     let encoded: String = js_sys::encode_uri_component(&state).into();
     concat(&[login_url, separator, "state=", &encoded])
 }
