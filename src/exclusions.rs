@@ -521,8 +521,10 @@ impl Exclusions {
         rest: impl Iterator<Item = &'a str>,
     ) -> Option<&str> {
         let mut current: Vec<u32> = set.to_vec();
+        // Two buffers for the whole walk: no allocation per segment.
+        let mut next = Vec::with_capacity(current.len());
         for segment in core::iter::once(first).chain(rest) {
-            let mut next = Vec::with_capacity(current.len());
+            next.clear();
             for node in current.iter().filter_map(|n| self.nodes.get(*n as usize)) {
                 next.extend(node.literal.get(segment).copied());
                 next.extend(node.param);
@@ -532,7 +534,7 @@ impl Exclusions {
             if next.is_empty() {
                 return None;
             }
-            current = next;
+            core::mem::swap(&mut current, &mut next);
         }
         let entry = self.best(&self.nodes, &current)?;
         self.entries.get(entry as usize).map(String::as_str)

@@ -59,3 +59,14 @@ fn the_whole_catalog_compiles_and_matches_itself() {
         }
     }
 }
+
+/// Compiling is deterministic: the same list gives the same automaton, state numbers included
+/// (the maps use a fixed hasher, not a per-map random seed).
+#[test]
+fn compiling_twice_gives_the_same_automaton() {
+    let entries = catalog();
+    let a = Exclusions::compile(&entries).unwrap();
+    let b = Exclusions::compile(&entries).unwrap();
+    assert_eq!(a.state_count(), b.state_count());
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+}

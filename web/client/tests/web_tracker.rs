@@ -48,6 +48,9 @@ export function countTimers() {
   counts.restore = () => { globalThis.setTimeout = set; globalThis.clearTimeout = clear; };
   return counts;
 }
+export function resourcesNamed(part) {
+  return performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes(part));
+}
 export function options(extra) {
   const policy = {
     idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 600,
@@ -73,6 +76,8 @@ extern "C" {
     fn here() -> String;
     #[wasm_bindgen(js_name = countTimers)]
     fn count_timers() -> JsValue;
+    #[wasm_bindgen(js_name = resourcesNamed)]
+    fn resources_named(part: &str) -> js_sys::Array;
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
@@ -223,6 +228,53 @@ fn invalid_options_name_the_option_and_the_fix() {
         get(&not_object, "name").as_string().as_deref(),
         Some("TypeError")
     );
+}
+
+/// Polls `condition` every 20 ms for at most `ms`.
+async fn eventually(ms: u32, condition: impl Fn() -> bool) -> bool {
+    for _ in 0..ms / 20 {
+        if condition() {
+            return true;
+        }
+        let wait = js_sys::Promise::new(&mut |ok, _| {
+            let global = js_sys::global();
+            let set = Reflect::get(&global, &JsValue::from_str("setTimeout")).unwrap();
+            let set: Function = set.unchecked_into();
+            set.call2(&JsValue::UNDEFINED, &ok, &JsValue::from_f64(20.0))
+                .unwrap();
+        });
+        JsFuture::from(wait).await.unwrap();
+    }
+    condition()
+}
+
+/// The tracker's own calls keep the API base's path prefix: with `https://host/gateway/api/`,
+/// the settings come from `https://host/gateway/api/v2/…`, not `https://host/api/v2/…`.
+#[wasm_bindgen_test]
+async fn own_calls_keep_the_api_base_path_prefix() {
+    let tracker = InactivityTracker::start(
+        options(&extra(
+            "{ policy: undefined, user: undefined, apiBases: [location.origin + '/gateway/api/'] }",
+        ))
+        .unchecked_into(),
+    )
+    .unwrap();
+    let seen = eventually(5_000, || {
+        resources_named("/gateway/api/v2/tokens/timeout").length() > 0
+    })
+    .await;
+    tracker.stop();
+    assert!(seen, "the settings were fetched under the prefix");
+    // None of them went to the origin's root instead.
+    let at_root = resources_named("/api/v2/tokens/timeout")
+        .iter()
+        .filter(|n| {
+            !n.as_string()
+                .unwrap_or_default()
+                .contains("/gateway/api/v2/tokens/timeout")
+        })
+        .count();
+    assert_eq!(at_root, 0);
 }
 
 #[wasm_bindgen_test]
