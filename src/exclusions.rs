@@ -540,6 +540,29 @@ impl Exclusions {
         self.entries.get(entry as usize).map(String::as_str)
     }
 
+    /// The entries as plain patterns for the shim's fail-closed fallback (which matches without
+    /// Rust): each entry's normalized segments joined by `/`, a parameter written `*`
+    /// (`api/v2/users/*/presences/*`).
+    pub fn patterns(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter_map(|entry| {
+                let segments = parse_entry(entry).ok()?;
+                let mut out = String::new();
+                for (i, segment) in segments.iter().enumerate() {
+                    if i > 0 {
+                        out.push('/');
+                    }
+                    match segment {
+                        Segment::Literal(label) => out.push_str(label),
+                        Segment::Param => out.push('*'),
+                    }
+                }
+                Some(out)
+            })
+            .collect()
+    }
+
     /// The number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -158,6 +158,56 @@ pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), Ret
     Ok((nonce, ReturnTo::parse(&location, origin)?))
 }
 
+/// What this browser's storage says about the `state` it issued before sending the user to
+/// sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedState<'a> {
+    /// The `state` this browser saved.
+    Saved(&'a str),
+    /// Storage works, and holds none.
+    Nothing,
+    /// Nothing could be saved: storage is denied (e.g. in a cross-site iframe) or full.
+    Denied,
+}
+
+/// Where to go back after sign-in: the `state` that came back (`returned`, from the query or
+/// the fragment) and what storage saved decide together.
+///
+/// * Saved: only that `state` is followed — a `state` that came back must be the same; when none
+///   came back, the saved one is.
+/// * Storage works but holds nothing: a `state` that came back was not issued here and is
+///   refused.
+/// * Storage denied: the `state` that came back is all there is; it is followed when its
+///   location is on `origin` (as every location is checked).
+///
+/// ```
+/// use inactivity_core::return_to::{encode_state, resume_location, ReturnTo, SavedState};
+///
+/// let mine = encode_state(&ReturnTo::parse("/inbox?x=1", "https://a.example").unwrap(), "n1");
+/// let theirs = encode_state(&ReturnTo::parse("/settings", "https://a.example").unwrap(), "n2");
+/// let o = "https://a.example";
+/// assert_eq!(resume_location(Some(&mine), SavedState::Saved(&mine), o).unwrap().as_str(), "/inbox?x=1");
+/// assert!(resume_location(Some(&theirs), SavedState::Saved(&mine), o).is_err());
+/// assert!(resume_location(Some(&theirs), SavedState::Nothing, o).is_err());
+/// assert_eq!(resume_location(Some(&theirs), SavedState::Denied, o).unwrap().as_str(), "/settings");
+/// assert_eq!(resume_location(None, SavedState::Saved(&mine), o).unwrap().as_str(), "/inbox?x=1");
+/// ```
+pub fn resume_location(
+    returned: Option<&str>,
+    saved: SavedState<'_>,
+    origin: &str,
+) -> Result<ReturnTo, ReturnToError> {
+    let state = match (returned, saved) {
+        (Some(r), SavedState::Saved(s)) if r == s => s,
+        (Some(_), SavedState::Saved(_)) => return Err(ReturnToErrorKind::ForeignState.into()),
+        (None, SavedState::Saved(s)) => s,
+        (Some(_), SavedState::Nothing) => return Err(ReturnToErrorKind::UnsavedState.into()),
+        (Some(r), SavedState::Denied) => r,
+        (None, _) => return Err(ReturnToErrorKind::NoState.into()),
+    };
+    decode_state(state, origin).map(|(_, to)| to)
+}
+
 /// Why a location (or a `state`, or the origin) was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -196,6 +246,14 @@ pub enum ReturnToErrorKind {
     InvalidState,
     /// The nonce in the `state` is too long or has control characters.
     InvalidNonce,
+    /// This browser saved the `state` it issued, and the one that came back is another: issued
+    /// to someone else (e.g. by an attacker's own `redirectToLogin`), or stale.
+    ForeignState,
+    /// This browser's storage works but holds no `state`: the one that came back was not issued
+    /// here.
+    UnsavedState,
+    /// No `state` came back and none was saved: there is nothing to resume.
+    NoState,
 }
 
 impl ReturnToErrorKind {
@@ -219,6 +277,9 @@ impl ReturnToErrorKind {
             InvalidOrigin => "the page origin must look like 'https://host[:port]'",
             InvalidState => "the login state is malformed (not produced by encode_state)",
             InvalidNonce => "the nonce in the login state is too long or has control characters",
+            ForeignState => "the login state is not the one this browser issued",
+            UnsavedState => "the login state was not issued by this browser",
+            NoState => "there is no login state to resume from",
         }
     }
 }

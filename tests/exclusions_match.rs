@@ -349,3 +349,21 @@ fn accessors() {
     assert_eq!(empty.matches("api/v2/users/me"), None);
     assert_eq!(Exclusions::compile(&[]).unwrap().matches(""), None);
 }
+
+/// The plain patterns the shim's fallback matches with when the tracker is broken.
+#[test]
+fn patterns_for_the_fallback() {
+    let entries: Vec<String> = [
+        "api/v2/Users/me",
+        "/api/v2/users/{userId}/presences/{sourceId}",
+        "api/v2/%7Ex/",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let compiled = Exclusions::compile(&entries).unwrap();
+    assert_eq!(
+        compiled.patterns(),
+        ["api/v2/users/me", "api/v2/users/*/presences/*", "api/v2/~x"]
+    );
+}

@@ -2,7 +2,8 @@
 //! `state` never yields a location that `ReturnTo::parse` would refuse.
 
 use inactivity_core::return_to::{
-    decode_state, encode_state, ReturnTo, ReturnToErrorKind, MAX_NONCE_LEN, MAX_RETURN_TO_LEN,
+    decode_state, encode_state, resume_location, ReturnTo, ReturnToErrorKind, SavedState,
+    MAX_NONCE_LEN, MAX_RETURN_TO_LEN,
 };
 use ReturnToErrorKind::*;
 
@@ -125,4 +126,36 @@ fn the_origin_is_checked_on_the_way_back() {
         decode_state(&state, "null").unwrap_err().kind(),
         InvalidOrigin
     );
+}
+
+/// Which `state` is followed after sign-in: the one this browser saved, only; an unsaved one
+/// only where storage is denied.
+#[test]
+#[rustfmt::skip]
+fn only_the_state_this_browser_issued_is_followed() {
+    let mine = encode_state(&location("/inbox?folder=2#top"), "mine");
+    let theirs = encode_state(&location("/admin/delete-everything"), "attacker");
+    let other_origin = forge(b"x", b"https://evil.example/");
+    let cases: &[(Option<&str>, SavedState, Result<&str, ReturnToErrorKind>)] = &[
+        (Some(&mine), SavedState::Saved(&mine), Ok("/inbox?folder=2#top")),
+        (None, SavedState::Saved(&mine), Ok("/inbox?folder=2#top")),
+        (Some(&theirs), SavedState::Saved(&mine), Err(ForeignState)),
+        (Some(&theirs), SavedState::Nothing, Err(UnsavedState)),
+        (Some(&mine), SavedState::Nothing, Err(UnsavedState)),
+        (Some(&theirs), SavedState::Denied, Ok("/admin/delete-everything")),
+        (Some(&other_origin), SavedState::Denied, Err(OtherOrigin)),
+        (Some("garbage"), SavedState::Denied, Err(InvalidState)),
+        (None, SavedState::Nothing, Err(NoState)),
+        (None, SavedState::Denied, Err(NoState)),
+        // A saved state is checked like any other: a damaged one is refused.
+        (None, SavedState::Saved("rt1.x.y"), Err(InvalidState)),
+    ];
+    for (returned, saved, want) in cases {
+        let got = resume_location(*returned, *saved, ORIGIN);
+        match (&got, want) {
+            (Ok(to), Ok(want)) => assert_eq!(to.as_str(), *want, "{returned:?} {saved:?}"),
+            (Err(e), Err(want)) => assert_eq!(e.kind(), *want, "{returned:?} {saved:?}"),
+            _ => panic!("{returned:?} {saved:?}: got {got:?}, want {want:?}"),
+        }
+    }
 }

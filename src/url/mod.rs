@@ -275,6 +275,22 @@ impl ApiScope {
         out
     }
 
+    /// Each API base as one string — its origin and path prefix (`https://x.com/api`) — for the
+    /// shim's fail-closed fallback, which matches without Rust.
+    pub fn base_prefixes(&self) -> Vec<String> {
+        self.apis
+            .iter()
+            .map(|api| {
+                let mut out = origin_string(&api.origin);
+                for segment in &api.prefix {
+                    out.push('/');
+                    out.push_str(segment);
+                }
+                out
+            })
+            .collect()
+    }
+
     /// The origin of the base URL, serialized (`"https://example.com"`, with a port only when it
     /// is not the default), e.g. for messages.
     pub fn base_origin(&self) -> String {

@@ -186,13 +186,20 @@ test("when the tracker breaks, the app keeps working and the timeout is still en
   // The app's requests still work.
   await page.getByRole("button", { name: /load queues/i }).click();
   await page.getByText("Queues loaded.").waitFor();
-  // In the fallback any request counts as activity: an active user stays signed in.
-  await page.clock.runFor(9 * MINUTE);
+  // In the fallback an API call still counts as activity: an active user stays signed in.
+  await page.clock.runFor(8 * MINUTE);
+  await page.getByRole("button", { name: /load queues/i }).click();
+  await page.getByText("Queues loaded.").waitFor();
+  // Calls that are not activity do not count, even now: an excluded API (the default
+  // diagnostics exclusion) and a request that is not an API call at all.
+  await page.clock.runFor(6 * MINUTE);
   await page.getByRole("button", { name: /send diagnostics/i }).click();
   await page.getByText("Diagnostics sent.").waitFor();
-  await page.clock.runFor(9 * MINUTE);
-  assert.ok(page.url().includes("/minimal/"), "still signed in while active");
-  // Idle for the whole timeout: sent to the login page all the same.
+  await page.evaluate(() => fetch("/minimal/").then((r) => r.status));
+  await page.clock.runFor(3 * MINUTE);
+  assert.ok(page.url().includes("/minimal/"), "still signed in while the last API call is recent");
+  // The timeout after the last *counted* call: sent to the login page, the later excluded and
+  // non-API calls notwithstanding.
   const out = page.waitForURL(/\/oauth\/authorize/);
   await page.clock.runFor(2 * MINUTE);
   await out;

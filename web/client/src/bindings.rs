@@ -24,9 +24,15 @@ extern "C" {
     /// Restores the originals, or becomes a pass-through when someone wrapped over them.
     #[wasm_bindgen(js_name = uninstall)]
     pub fn uninstall_interception();
-    /// Tells the shim where to send the user, and after how long, if the tracker breaks.
+    /// Tells the shim where to send the user, and after how long, if the tracker breaks; and
+    /// which calls are activity then (the API bases, the exclusion patterns).
     #[wasm_bindgen(js_name = configureFallback)]
-    pub fn configure_fallback(login_url: &str, timeout_ms: Option<f64>);
+    pub fn configure_fallback(
+        login_url: &str,
+        timeout_ms: Option<f64>,
+        apis: &Array,
+        exclusions: &Array,
+    );
     /// The tracker broke: the shim's fail-closed fallback takes over.
     #[wasm_bindgen(js_name = enterFallback)]
     pub fn enter_fallback();

@@ -1,16 +1,23 @@
 //! Fail closed when the tracker itself breaks (see ARCHITECTURE.md, invariant 4).
 //!
 //! A panic in the wasm leaves the tracker's state unusable (the instance traps mid-update). The
-//! panic hands over to the shim's fallback: from then on every request counts as activity and a
-//! plain timer at the last resolved timeout sends the user to the login page. The app's requests
-//! are never affected: the shim catches everything the tracker throws.
+//! panic hands over to the shim's fallback: from then on every call that is activity (an API
+//! call under the API bases that the exclusion list known at the failure does not exclude)
+//! restarts a plain timer at the last resolved timeout, which sends the user to the login page.
+//! The fallback is configured at start, before anything can fail, and kept current. The app's
+//! requests are never affected: the shim catches everything the tracker throws.
 //!
 //! The published build (no `std`) has its own panic handler, so no formatting machinery comes
 //! along; with `std` (the browser tests) a panic hook does the same.
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+
 use super::bindings::{configure_fallback, enter_fallback};
+use inactivity_core::exclusions::Exclusions;
+use inactivity_core::url::ApiScope;
 
 /// The largest delay `setTimeout` honours; a longer one would fire at once.
 const MAX_DELAY_MS: u64 = i32::MAX as u64;
@@ -72,9 +79,32 @@ pub fn install_panic_hook() {}
 // `TalckWasm`'s lock-free global constructor requires.
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
-/// Keeps the fallback's login URL and timeout current (`None`: no timeout applies, no timer).
-/// The fallback sends the user to the plain login URL: with the tracker broken there is no
-/// saved page to come back to, so the user lands on the app's default page after signing in.
-pub fn update(login_url: &str, timeout_ms: Option<u64>) {
-    configure_fallback(login_url, timeout_ms.map(|ms| ms.min(MAX_DELAY_MS) as f64));
+/// Keeps the fallback's configuration current: the login URL, the timeout (`None`: no timeout
+/// applies, no timer), the API bases and the exclusion list (`None`: not known yet, nothing is
+/// excluded). The fallback sends the user to the plain login URL: with the tracker broken there
+/// is no saved page to come back to, so the user lands on the app's default page after signing
+/// in.
+pub fn update(
+    login_url: &str,
+    timeout_ms: Option<u64>,
+    scope: &ApiScope,
+    exclusions: Option<&Exclusions>,
+) {
+    let apis: Array = scope
+        .base_prefixes()
+        .iter()
+        .map(|b| JsValue::from_str(b))
+        .collect();
+    let patterns: Array = exclusions
+        .map(Exclusions::patterns)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| JsValue::from_str(p))
+        .collect();
+    configure_fallback(
+        login_url,
+        timeout_ms.map(|ms| ms.min(MAX_DELAY_MS) as f64),
+        &apis,
+        &patterns,
+    );
 }

@@ -399,7 +399,12 @@ impl Session {
     pub fn apply_policy(&mut self, policy: Policy, user: User, now: u64) {
         let resolution = resolve(&policy, &user.groups);
         let config = idle_config(Some(&resolution), self.options.warning_ms);
-        fallback::update(&self.options.login_url, config.timeout_ms);
+        fallback::update(
+            &self.options.login_url,
+            config.timeout_ms,
+            &self.scope,
+            Some(policy.exclusions()),
+        );
         self.machine.set_config(config, now);
         // The exclusions may have changed what the URLs seen so far mean.
         self.forget_urls();

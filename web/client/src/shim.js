@@ -34,7 +34,10 @@ function fetchMethod(input, init, tag) {
 function record(state, url, method) {
   try {
     const at = Date.now();
-    if (state.fallback !== null && state.fallback.broken) return armFallback(state.fallback);
+    if (state.fallback !== null && state.fallback.broken) {
+      if (fallbackCounts(state.fallback, url)) armFallback(state.fallback);
+      return;
+    }
     if (state.sink === null) {
       if (state.queue.length < QUEUE_LIMIT) state.queue.push([url, method, at]);
       return;
@@ -160,21 +163,45 @@ function observeStatuses(state) {
   }
 }
 
-// Fail closed (DESIGN invariant 4): if the tracker itself breaks (a panic traps the wasm), these
-// few lines keep the station from staying signed in: any request counts as activity (never log
-// out an active user) and a plain timer at the last known timeout sends the user to the login page.
+// Fail closed (see ARCHITECTURE.md): if the tracker itself breaks (a panic traps the wasm),
+// these few lines keep the station from staying signed in: a call that is activity (an API call
+// under the API bases, not excluded by the list known when it broke) restarts a plain timer at
+// the last known timeout, which sends the user to the login page. The one place JS decides
+// anything, and only when Rust cannot.
+function fallbackCounts(fallback, url) {
+  try {
+    const u = new URL(url, document.baseURI);
+    const path = u.pathname.toLowerCase().split("/").filter((s) => s !== "");
+    const full = `${u.origin}/${path.join("/")}/`;
+    if (!fallback.apis.some((base) => full.startsWith(`${base}/`))) return false;
+    return !fallback.exclusions.some(
+      (e) => e.length === path.length && e.every((s, i) => s === "*" || s === path[i]),
+    );
+  } catch (_) {
+    return false;
+  }
+}
+
 function armFallback(fallback) {
   if (fallback.timer !== null) clearTimeout(fallback.timer);
   if (fallback.timeoutMs === null) return;
   fallback.timer = setTimeout(() => location.assign(fallback.loginUrl), fallback.timeoutMs);
 }
 
-/** The tracker's login URL (with `state`) and timeout, for the fail-closed fallback. */
-export function configureFallback(loginUrl, timeoutMs) {
+/**
+ * What the fail-closed fallback needs, kept current by the tracker: the login URL, the timeout
+ * (`undefined`: none applies), the API bases (`origin/prefix`) and the exclusion patterns
+ * (`api/v2/users/*`, `*` for a parameter).
+ */
+export function configureFallback(loginUrl, timeoutMs, apis, exclusions) {
   const state = install();
   const broken = state.fallback !== null && state.fallback.broken;
   const timer = state.fallback !== null ? state.fallback.timer : null;
-  state.fallback = { loginUrl, timeoutMs, broken, timer };
+  state.fallback = {
+    loginUrl, timeoutMs: timeoutMs ?? null, broken, timer,
+    apis: Array.from(apis, String),
+    exclusions: Array.from(exclusions, (e) => String(e).split("/")),
+  };
 }
 
 /** The tracker broke: from now on the fallback decides. */

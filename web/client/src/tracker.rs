@@ -21,11 +21,12 @@ use super::options;
 use super::page::PageCell;
 use super::platform::Platform;
 use super::session::{
-    after_event, host_listener, load_missing, now_ms, on_unauthorized, run, wake_listeners,
-    KnownSink, Lifecycle, Session, Sink, StatusSink, Wiring, FALLBACK_TIMEOUT_MS,
+    after_event, host_listener, idle_config, load_missing, now_ms, on_unauthorized, run,
+    wake_listeners, KnownSink, Lifecycle, Session, Sink, StatusSink, Wiring, FALLBACK_TIMEOUT_MS,
 };
 use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
 use inactivity_bridge::error::JsError;
+use inactivity_core::policy::{resolve, Policy};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::text::concat;
 use inactivity_core::url::ApiScope;
@@ -70,6 +71,18 @@ impl InactivityTracker {
             .unwrap_or_else(|| window.location().href().unwrap_or_default());
         let scope = ApiScope::new(&base, &options.api_bases)
             .map_err(|e| JsError::Range(concat(&["option \"apiBases\": ", &e.message()])))?;
+        // The fail-closed fallback is configured before anything else can fail: the timeout that
+        // applies until the settings load (or the given policy's), the API bases, the exclusions.
+        let initial = match (&options.policy, &options.user) {
+            (Some(policy), Some(user)) => Some(resolve(policy, &user.groups)),
+            _ => None,
+        };
+        fallback::update(
+            &options.login_url,
+            idle_config(initial.as_ref(), options.warning_ms).timeout_ms,
+            &scope,
+            options.policy.as_ref().map(Policy::exclusions),
+        );
         let now = now_ms();
         let http = Http::new(
             scope.api_root(),
@@ -133,8 +146,6 @@ impl InactivityTracker {
                 // Calls made before start(): recorded as of when they happened.
                 let _ = state.record(&url, &method, at);
             }
-            let timeout_ms = state.machine.config().timeout_ms;
-            fallback::update(&state.options.login_url, timeout_ms);
         }
         let _ = RUNNING.with(|r| *r = Rc::downgrade(&session));
         if needs_loading {

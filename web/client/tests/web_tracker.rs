@@ -32,12 +32,21 @@ export function stateFor(location) {
     .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   return `rt1.${b64("nonce")}.${b64(location)}`;
 }
+const initialHash = location.hash;
 export function setSearch(search) {
-  history.replaceState(null, "", location.pathname + search + location.hash);
+  // `search` may carry a fragment too (the implicit grant puts `state` there).
+  const hasFragment = search.indexOf(String.fromCharCode(35)) >= 0;
+  history.replaceState(null, "", location.pathname + search + (hasFragment ? "" : initialHash));
   return location.href;
 }
 export function here() {
   return location.href;
+}
+export function saveState(state) {
+  sessionStorage.setItem("inactivity-timeout:return-to", state);
+}
+export function savedState() {
+  return sessionStorage.getItem("inactivity-timeout:return-to") ?? undefined;
 }
 export function countTimers() {
   const counts = { set: 0, clear: 0 };
@@ -74,6 +83,10 @@ extern "C" {
     #[wasm_bindgen(js_name = setSearch)]
     fn set_search(search: &str) -> String;
     fn here() -> String;
+    #[wasm_bindgen(js_name = saveState)]
+    fn save_state(state: &str);
+    #[wasm_bindgen(js_name = savedState)]
+    fn saved_state() -> Option<String>;
     #[wasm_bindgen(js_name = countTimers)]
     fn count_timers() -> JsValue;
     #[wasm_bindgen(js_name = resourcesNamed)]
@@ -325,17 +338,49 @@ fn resume_after_login_refuses_hostile_locations() {
     ];
     let before = here();
     for location in hostile {
+        // Saved as this browser's own state, so that only the location's validation refuses it.
+        let state = state_for(location);
+        save_state(&state);
         set_search(&format!(
             "?state={}",
-            String::from(js_sys::encode_uri_component(&state_for(location)))
+            String::from(js_sys::encode_uri_component(&state))
         ));
         assert!(!resume_after_login(), "followed {location:?}");
+        assert_eq!(saved_state(), None, "a state is used once");
         set_search(&format!(
             "?state={}",
             String::from(js_sys::encode_uri_component(location))
         ));
         assert!(!resume_after_login(), "followed raw {location:?}");
     }
+    set_search("");
+    assert_eq!(here(), before, "no navigation happened");
+}
+
+/// Only the `state` this browser saved is followed: another one (e.g. an attacker's own
+/// `redirectToLogin`), in the query or in the fragment, is refused — before any navigation.
+#[wasm_bindgen_test]
+fn resume_after_login_follows_only_the_state_this_browser_issued() {
+    let before = here();
+    let mine = state_for("/mine");
+    let theirs = state_for("/theirs");
+    let encoded = |s: &str| String::from(js_sys::encode_uri_component(s));
+    // Saved mine, came back theirs (query, then fragment of the implicit grant).
+    save_state(&mine);
+    set_search(&format!("?state={}", encoded(&theirs)));
+    assert!(
+        !resume_after_login(),
+        "followed a foreign state in the query"
+    );
+    save_state(&mine);
+    set_search(&format!("#access_token=t&state={}", encoded(&theirs)));
+    assert!(
+        !resume_after_login(),
+        "followed a foreign state in the fragment"
+    );
+    // Nothing saved while storage works: an unsaved state is refused.
+    set_search(&format!("?state={}", encoded(&theirs)));
+    assert!(!resume_after_login(), "followed an unsaved state");
     set_search("");
     assert_eq!(here(), before, "no navigation happened");
 }
