@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run fuzz: the long fuzz run of issue 7 (bad input). One libFuzzer target per input kind —
+# npm run fuzz: the long fuzz run (bad input). One libFuzzer target per input kind —
 # policy JSON, exclusion entries, URLs, return-to locations, cross-tab messages — each run for
 # FUZZ_SECONDS (default 60) in turn. Fails when any target crashes (a panic, a failed check, a
 # timeout or running out of memory) and says how to reproduce it.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates api-catalog.json: the platform's public API path templates, for the admin page's
-// exclusion autocomplete and for the matcher benchmarks (DESIGN §3, issue 3).
+// exclusion autocomplete and for the matcher benchmarks (docs/rules.md §4).
 //
 // The paths are facts taken from the platform's public JavaScript SDK, the npm package
 // `purecloud-platform-client-v2`: every '/api/v2/...' string literal in its sources (each API

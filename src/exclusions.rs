@@ -1,5 +1,5 @@
 //! The exclusion list, compiled into a matcher whose cost per request does not grow with the
-//! number of entries (DESIGN §3).
+//! number of entries (docs/rules.md §4).
 //!
 //! An entry is a path template: `api/v2/users/me`, `api/v2/users/{userId}/presences/{sourceId}`.
 //! A leading `/` is optional; `{name}` matches exactly one non-empty segment; literal segments are

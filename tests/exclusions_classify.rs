@@ -1,4 +1,4 @@
-//! classify(): API call or not, excluded or activity — with the default exclusions of DESIGN §2.
+//! classify(): API call or not, excluded or activity — with the default exclusions of docs/rules.md §2.
 
 use inactivity_core::classify::{classify, Classification};
 use inactivity_core::json::Value;

@@ -1,4 +1,4 @@
-//! Fuzzing the exclusion entries (issue 7, bad input): lists of templates in every spelling the
+//! Fuzzing the exclusion entries: lists of templates in every spelling the
 //! admin page accepts compile and match exactly what a plain reference matches — requests going
 //! through the whole URL pipeline (`ApiScope::api_path`) first; one bad entry slipped into a valid
 //! list is reported at its index with the reason, and nothing else is; a re-spelled entry is a

@@ -1,6 +1,6 @@
-//! Fuzzing the policy JSON (issue 7, bad input): valid policies built from a model, serialized and
+//! Fuzzing the policy JSON: valid policies built from a model, serialized and
 //! read back with `serde_json::from_slice`, must validate, parse to exactly the model and resolve
-//! as the model says; the same policies with one mutation — every rule of DESIGN §2, wrong types,
+//! as the model says; the same policies with one mutation — every rule of docs/rules.md §2, wrong types,
 //! missing parts, hostile exclusion entries — must be refused with an error at the JSON path of
 //! the mutation, with the mutation's code and a message; damaged bytes must never panic. The long
 //! run is `npm run fuzz` (fuzz/, target `policy`).

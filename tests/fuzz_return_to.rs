@@ -1,4 +1,4 @@
-//! Fuzzing the return-to location and the OAuth `state` (issue 7, bad input): the open-redirect
+//! Fuzzing the return-to location and the OAuth `state`: the open-redirect
 //! tricks, by name, each refused with the reason that names it — alone and smuggled inside a
 //! well-formed `state`; structured generators of valid locations that must round-trip, with one
 //! hostile mutation that must be refused for that mutation's reason; damaged states that must

@@ -1,4 +1,4 @@
-//! Fuzzing URLs (issue 7, bad input): base URLs, API bases and request URLs generated from a
+//! Fuzzing URLs: base URLs, API bases and request URLs generated from a
 //! model and spelled with the WHATWG quirks browsers accept — scheme and host case, C0 and space
 //! trimming, tabs and newlines anywhere, backslashes, userinfo, percent-encoded hosts, IPv4 and
 //! IPv6 in their odd forms, default and zero-padded ports, dot segments (`.`, `..`, `%2e`),

@@ -1,4 +1,4 @@
-//! Timeout resolution: every path of DESIGN §2 (bundle, org-wide, HIPAA default, HIPAA cap,
+//! Timeout resolution: every path of docs/rules.md §2 (bundle, org-wide, HIPAA default, HIPAA cap,
 //! none), with its explanation and its JS shape.
 
 use inactivity_core::json::Value;

@@ -1,4 +1,4 @@
-//! Validation of every rule of DESIGN §2, at and around each boundary. One table, one `check()`.
+//! Validation of every rule of docs/rules.md §2, at and around each boundary. One table, one `check()`.
 
 use inactivity_core::json::Value;
 use inactivity_core::policy::{validate, Policy};

@@ -1,4 +1,4 @@
-//! URL → API path: every normalization rule of DESIGN §3 and the WHATWG quirks browsers apply.
+//! URL → API path: every normalization rule of docs/rules.md §4 and the WHATWG quirks browsers apply.
 
 use inactivity_core::url::{normalize_api_path, ApiScope, UrlErrorKind, UrlRole};
 

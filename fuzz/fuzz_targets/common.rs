@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-/// The checks of bugs this fuzzing already found (issue 7; the ignored tests in
+/// The checks of bugs this fuzzing already found (the regression tests in
 /// tests/fuzz_return_to.rs and tests/fuzz_url.rs) can be turned off to hunt for others, e.g.
 /// `FUZZ_SKIP_KNOWN=return-to-dot-segments,normalize-idempotence npm run fuzz`. By default every
 /// check runs, so a known bug fails the run until it is fixed.

@@ -1,4 +1,4 @@
-//! The organization's inactivity-timeout settings: types, validation and resolution (DESIGN §2).
+//! The organization's inactivity-timeout settings: types, validation and resolution (docs/rules.md §2).
 //!
 //! The input is the platform's own JSON ([`Value`]), passed through unchanged:
 //!

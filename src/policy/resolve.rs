@@ -37,7 +37,7 @@ impl Source {
     }
 }
 
-/// The timeout that applies to a user, and why. Serializes to the JS shape of DESIGN §5.
+/// The timeout that applies to a user, and why. Serializes to the shape of `resolveTimeout` (README, API).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
@@ -55,7 +55,7 @@ pub struct Resolution {
     pub hipaa_capped: bool,
 }
 
-/// The timeout for a user in `groups` (group ids), per DESIGN §2:
+/// The timeout for a user in `groups` (group ids), per docs/rules.md §2:
 ///
 /// 1. when group timeouts are enabled, the bundle with the highest priority (1 is the highest)
 ///    that holds one of the user's groups;

@@ -43,7 +43,7 @@ pub struct GroupBundle {
     pub groups: Vec<String>,
 }
 
-/// A parsed, structurally valid policy: every rule of DESIGN §2 holds except, possibly, the HIPAA
+/// A parsed, structurally valid policy: every rule of docs/rules.md §2 holds except, possibly, the HIPAA
 /// cap (an enabled timeout above 900 s in a HIPAA organization), which [`super::resolve`] applies.
 ///
 /// The only way to get one is [`Policy::parse`], so an invalid policy cannot exist past it.
@@ -62,9 +62,9 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses the DESIGN §5 policy object: `{ idleTokenTimeout, authSettings?, hipaa? }`.
+    /// Parses the policy object (docs/rules.md §3): `{ idleTokenTimeout, authSettings?, hipaa? }`.
     ///
-    /// Unknown fields are ignored. Every rule of §2 is checked except the HIPAA cap; on failure,
+    /// Unknown fields are ignored. Every rule of docs/rules.md §2 is checked except the HIPAA cap; on failure,
     /// *all* errors are returned (at most [`super::MAX_ERRORS`] plus one `too-many-errors` entry).
     pub fn parse(value: &Value) -> Result<Policy, Vec<PolicyError>> {
         let (policy, errors) = analyze(value, false);

@@ -1,4 +1,4 @@
-//! Validation: one walk over the JSON that checks every rule of DESIGN §2 and builds the
+//! Validation: one walk over the JSON that checks every rule of docs/rules.md §2 and builds the
 //! [`Policy`] at the same time.
 //!
 //! JSON types are checked everywhere, even in a disabled part; range and shape rules only in the

@@ -1,4 +1,4 @@
-//! URL → API path (DESIGN §3): decides whether a request URL is a call to the platform API, and
+//! URL → API path (docs/rules.md §4): decides whether a request URL is a call to the platform API, and
 //! normalizes its path for the exclusion matcher.
 //!
 //! # Why not the `url` crate
@@ -9,7 +9,7 @@
 //! `http(s)` base — the quirks browsers apply before a request leaves (stripping leading and
 //! trailing C0 controls and spaces, removing tabs and newlines, `\` as `/`, scheme and host case,
 //! default ports, percent-decoded and IPv4/IPv6-canonical hosts, userinfo, dot segments including
-//! `%2e`) — and the path normalization of §3. Anything that is not `http(s)` (`blob:`, `data:`,
+//! `%2e`) — and the path normalization of docs/rules.md §4. Anything that is not `http(s)` (`blob:`, `data:`,
 //! `javascript:`, …) is simply "not an API call"; no other scheme is parsed.
 //!
 //! Known limitation: hosts with non-ASCII characters are compared after ASCII lowercasing only
@@ -23,7 +23,7 @@
 //! encoded; `%XX` of unreserved characters (`A-Z a-z 0-9 - . _ ~`) decoded; ASCII lowercased
 //! (including the hex digits of `%XX`); empty segments dropped (so `//` collapses and a trailing
 //! `/` is ignored). The exclusion entries go through the same per-segment normalization, so a
-//! request and an entry compare equal exactly when §3 says they should.
+//! request and an entry compare equal exactly when docs/rules.md §4 says they should.
 
 mod host;
 mod parse;
@@ -322,7 +322,7 @@ fn origin_string(o: &Origin) -> String {
     out
 }
 
-/// The §3 normalization of a bare path (e.g. a request URI on the server: `"/api/v2/Users//me/?x"`
+/// The normalization (docs/rules.md §4) of a bare path (e.g. a request URI on the server: `"/api/v2/Users//me/?x"`
 /// → `"api/v2/users/me"`): query and fragment cut, `\` as `/`, dot segments resolved, percent-
 /// encoding normalized, ASCII lowercased, empty segments dropped. A leading `/` is optional.
 pub fn normalize_api_path(path: &str) -> String {

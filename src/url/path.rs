@@ -1,4 +1,4 @@
-//! Paths: the §3 normalization of a segment, WHATWG's dot segments, and [`Path`], a parsed path
+//! Paths: the normalization of a segment (docs/rules.md §4), WHATWG's dot segments, and [`Path`], a parsed path
 //! kept as one string (no allocation per segment: this runs for every new URL a page requests).
 
 use alloc::string::String;
@@ -51,7 +51,7 @@ impl Path {
         self.0.split('/').filter(|s| !s.is_empty())
     }
 
-    /// The non-empty segments joined with `/` (no leading `/`): the §3 form.
+    /// The non-empty segments joined with `/` (no leading `/`): the normalized form (docs/rules.md §4).
     pub(super) fn joined(&self) -> String {
         let mut out = String::with_capacity(self.0.len());
         for segment in self.segments() {

@@ -56,14 +56,14 @@ struct ClassificationOut<'a> {
     path: Option<&'a str>,
 }
 
-/// Plain JS objects and `null` (STYLE #6).
+/// Plain JS objects and `null`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::Type(format!("could not build the result: {e}")))
 }
 
-/// Checks a policy (DESIGN §5 `Policy`: the platform's own JSON) against every rule of DESIGN §2,
+/// Checks a policy (the platform's own JSON, docs/rules.md §3) against every rule of docs/rules.md §2,
 /// the HIPAA cap included. Never throws, whatever it is given: a value that is not a policy at
 /// all is an invalid policy.
 ///
@@ -127,7 +127,7 @@ fn parse_policy(policy: &JsValue, function: &str) -> Result<Policy, JsError> {
     })
 }
 
-/// The effective timeout of a user in `groupIds` (DESIGN §2): the highest-priority group bundle
+/// The effective timeout of a user in `groupIds` (docs/rules.md §2): the highest-priority group bundle
 /// holding one of the groups, else the org-wide timeout, else the HIPAA 15-minute default, else
 /// none; capped to 15 minutes for a HIPAA organization (`hipaaCapped: true`).
 ///

@@ -1,4 +1,4 @@
-//! One conversion to JS errors (STYLE #5): a real `TypeError` or `RangeError` with a sentence
+//! One conversion to JS errors: a real `TypeError` or `RangeError` with a sentence
 //! that names what is wrong and how to fix it.
 
 use alloc::string::String;

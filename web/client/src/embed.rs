@@ -1,4 +1,4 @@
-//! The embedded client (DESIGN §5 "Embedded"): messages between the tracker in an iframe and
+//! The embedded client (README, "Embedded in an iframe"): messages between the tracker in an iframe and
 //! the host page, only to and from the allowed parent origins — never `"*"`.
 //!
 //! | direction | message |

@@ -1,4 +1,4 @@
-//! RAII event listeners (STYLE #3): dropping the handle removes the listener.
+//! RAII event listeners: dropping the handle removes the listener.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;

@@ -1,4 +1,4 @@
-// The interception shim (DESIGN invariant 2): record, then pass the call straight through.
+// The interception shim (ARCHITECTURE.md, invariant 2): record, then pass the call straight through.
 //
 // It is installed when the package is imported — before `init()` resolves — so requests the app
 // makes while the wasm loads still count (they wait in a small bounded queue). It never decides

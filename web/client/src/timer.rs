@@ -1,4 +1,4 @@
-//! Timers: the one idle timer (DESIGN's "one timer" invariant, see ARCHITECTURE.md), armed at the
+//! Timers: the one idle timer (the "one timer" invariant of ARCHITECTURE.md), armed at the
 //! core's next deadline and re-armed only when that deadline moves, and [`Timeout`], the RAII
 //! handle for a bounded wait (a call's deadline, the wait for the logout lock).
 
