@@ -7,12 +7,14 @@ pub mod clock;
 mod config;
 pub mod demo;
 pub mod error;
+pub mod idle;
 mod oauth;
 pub mod settings;
 pub mod state;
 mod statics;
 mod testctl;
 mod token;
+pub mod tracker_core;
 
 use std::future::{Future, IntoFuture};
 use std::io;

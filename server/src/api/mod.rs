@@ -1,5 +1,6 @@
 //! The platform API under `/api/v2/`: authentication, activity counting, and the routes.
 
+mod extract;
 mod misc;
 mod settings;
 mod tokens;
