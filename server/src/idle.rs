@@ -3,7 +3,7 @@
 //! Enforcement (a live token) and the admin's preview (a replayed session) both drive a
 //! [`SessionIdle`]: counted calls go in, the deadline and whether it passed come out. There is no
 //! second implementation of "last counted call + timeout": the core's
-//! [`IdleMachine`](crate::tracker_core::IdleMachine) is it. The server shows no warning, so the
+//! [`crate::tracker_core::IdleMachine`] is it. The server shows no warning, so the
 //! machine runs without one.
 
 use crate::tracker_core::{IdleConfig, IdleMachine};

@@ -1,5 +1,6 @@
-//! The server's mutable state: settings, users' presence and routing status, tokens, codes
-//! and the request log — and the enforcement of the idle timeout on tokens ([`tokens`]).
+//! The server's mutable state: settings, users' presence and routing status, tokens, codes,
+//! the request log and the preview's history — and the enforcement of the idle timeout on
+//! tokens (`state/tokens.rs`).
 
 mod tokens;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::demo::{self, User};
 use crate::error::ApiError;
+use crate::preview::{History, HistoryLimits, SessionId, SessionUser, Templates};
 use crate::settings::{Effective, Settings, SettingsFile};
 
 pub use tokens::{bearer, Revoked, Token, TokenResponse};
@@ -46,14 +48,17 @@ pub struct Shared {
     pub port: u16,
     /// Where the settings are persisted.
     pub settings_file: SettingsFile,
+    /// The API catalog's templates, as loaded (a reset starts the history from these).
+    templates: Templates,
     inner: Mutex<Inner>,
 }
 
 impl AppState {
-    /// State with these settings.
+    /// State with these settings; the preview's history numbers calls by `templates`.
     pub fn new(
         effective: Effective,
         settings_file: SettingsFile,
+        templates: Templates,
         root: PathBuf,
         port: u16,
         test_mode: bool,
@@ -64,7 +69,8 @@ impl AppState {
             root,
             port,
             settings_file,
-            inner: Mutex::new(Inner::new(effective)),
+            inner: Mutex::new(Inner::new(effective, templates.clone())),
+            templates,
         }))
     }
 
@@ -73,10 +79,13 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Revokes every token whose idle deadline has passed; returns how many.
+    /// Revokes every token whose idle deadline has passed (returns how many) and forgets the
+    /// history older than a day.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now_ms();
-        self.lock().expire_due(now)
+        let mut inner = self.lock();
+        inner.history.forget_old(now);
+        inner.expire_due(now)
     }
 
     /// Validates new settings against the rules, persists them, then makes them effective.
@@ -119,14 +128,14 @@ impl AppState {
     }
 
     /// Back to the first-start state: default settings (persisted), everyone signed out and
-    /// Offline, no codes, an empty log, the clock on system time.
+    /// Offline, no codes, an empty log and history, the clock on system time.
     pub fn reset(&self) -> Result<(), ApiError> {
         let effective = Effective::new(Settings::default()).expect("the defaults are valid");
         self.settings_file
             .save(&effective.settings)
             .map_err(|e| ApiError::internal(format!("writing the settings failed: {e}")))?;
         self.clock.reset();
-        *self.lock() = Inner::new(effective);
+        *self.lock() = Inner::new(effective, self.templates.clone());
         Ok(())
     }
 }
@@ -140,6 +149,11 @@ pub struct Inner {
     codes: HashMap<String, AuthCode>,
     refresh_tokens: HashMap<String, &'static str>,
     log: VecDeque<LogEntry>,
+    history: History,
+    /// The number of the next session (access token) in the history.
+    next_session: u64,
+    /// The demo users as the history sees them.
+    session_users: HashMap<&'static str, Arc<SessionUser>>,
 }
 
 /// A user's presence and routing status.
@@ -180,6 +194,8 @@ pub struct AuthCode {
 pub struct Caller {
     /// The access token.
     pub token: String,
+    /// The token's session in the preview's history.
+    pub session: SessionId,
     /// The user.
     pub user: &'static User,
 }
@@ -219,7 +235,7 @@ fn initial_user_state(now: u64) -> UserState {
 }
 
 impl Inner {
-    fn new(effective: Effective) -> Self {
+    fn new(effective: Effective, templates: Templates) -> Self {
         Self {
             effective,
             users: demo::USERS
@@ -230,6 +246,18 @@ impl Inner {
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
             log: VecDeque::new(),
+            history: History::new(templates, HistoryLimits::default()),
+            next_session: 1,
+            session_users: demo::USERS
+                .iter()
+                .map(|u| {
+                    let user = SessionUser {
+                        id: u.id.to_owned(),
+                        groups: u.groups.iter().map(|g| (*g).to_owned()).collect(),
+                    };
+                    (u.id, Arc::new(user))
+                })
+                .collect(),
         }
     }
 
@@ -253,13 +281,14 @@ impl Inner {
         self.users.get(user_id)
     }
 
-    /// A user's presence and routing status, to change (the routing status changes through
-    /// [`Inner::set_routing_status`]).
+    /// A user's presence and routing status, to change. The routing status changes through
+    /// [`Inner::set_routing_status`] (the preview's history records it).
     pub fn user_state_mut(&mut self, user_id: &str) -> Option<&mut UserState> {
         self.users.get_mut(user_id)
     }
 
-    /// Sets a user's routing status (`OFF_QUEUE`, `IDLE`, …) at `now`.
+    /// Sets a user's routing status (`OFF_QUEUE`, `IDLE`, …) at `now`; a change is recorded in
+    /// the preview's history.
     pub fn set_routing_status(&mut self, user_id: &str, status: &'static str, now: u64) {
         let Some(state) = self.users.get_mut(user_id) else {
             return;
@@ -267,7 +296,19 @@ impl Inner {
         if state.routing_status != status {
             state.routing_status = status;
             state.routing_start_ms = now;
+            let on_queue = state.on_queue();
+            self.history.routing_changed(user_id, on_queue, now);
         }
+    }
+
+    /// The preview's history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Records an API call of a session in the preview's history.
+    pub fn record_call(&mut self, session: SessionId, path: &str, now: u64) {
+        self.history.record_call(session, path, now);
     }
 
     /// Appends to the request log.

@@ -13,6 +13,7 @@ use super::{Caller, Inner, ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_MS};
 use crate::demo::{self, User};
 use crate::error::ApiError;
 use crate::idle::SessionIdle;
+use crate::preview::SessionId;
 use crate::token::new_secret;
 
 /// Why a token stopped working.
@@ -31,6 +32,8 @@ pub struct Token {
     pub user: &'static User,
     /// The OAuth client that obtained it.
     pub client_id: String,
+    /// Its session in the preview's history.
+    pub session: SessionId,
     /// When it was issued.
     pub created_ms: u64,
     /// When it expires regardless of activity.
@@ -111,6 +114,7 @@ impl Inner {
             )),
             None => Ok(Caller {
                 token: token.to_owned(),
+                session: info.session,
                 user: info.user,
             }),
         }
@@ -176,7 +180,8 @@ impl Inner {
             return;
         };
         info.revoked = Some((Revoked::Idle, now));
-        let user = info.user.id;
+        let (user, session) = (info.user.id, info.session);
+        self.history.end_session(session, now);
         let offline = demo::presence_by_system("Offline").id;
         if let Some(state) = self.users.get_mut(user) {
             if state.presence_id != offline {
@@ -191,6 +196,7 @@ impl Inner {
     pub fn revoke(&mut self, token: &str, now: u64) {
         if let Some(info) = self.tokens.get_mut(token) {
             info.revoked.get_or_insert((Revoked::SignedOut, now));
+            self.history.end_session(info.session, now);
         }
     }
 
@@ -198,12 +204,15 @@ impl Inner {
     /// makes an Offline user Available.
     pub fn issue_token(&mut self, user: &'static User, client_id: &str, now: u64) -> TokenResponse {
         let access_token = new_secret();
+        let session = SessionId(self.next_session);
+        self.next_session += 1;
         let expires_ms = now + ACCESS_TOKEN_LIFETIME_SECONDS * 1000;
         self.tokens.insert(
             access_token.clone(),
             Token {
                 user,
                 client_id: client_id.to_owned(),
+                session,
                 created_ms: now,
                 expires_ms,
                 idle: SessionIdle::start(None, now),
@@ -212,6 +221,11 @@ impl Inner {
             },
         );
         self.touch(&access_token, now);
+        if let Some(session_user) = self.session_users.get(user.id).cloned() {
+            let on_queue = self.users.get(user.id).is_some_and(|s| s.on_queue());
+            self.history
+                .start_session(session, session_user, on_queue, now, expires_ms);
+        }
         let offline = demo::presence_by_system("Offline").id;
         if let Some(state) = self.users.get_mut(user.id) {
             if state.presence_id == offline {
