@@ -6,6 +6,7 @@
 //   duration.js    the duration field          bundles.js     group bundles, drag and drop
 //   exclusions.js  default and custom APIs      combobox.js    the custom API autocomplete
 //   errors.js      validator/server errors → fields
+//   preview.js     the Preview panel (what unsaved changes would have done)
 //   validator.js   the one import of the package (validatePolicy)
 //
 // Every change is checked by the package's Rust validator (validatePolicy) and its messages are
@@ -20,6 +21,7 @@ import { addBundle, renderBundles, setExpanded } from "/admin/bundles.js";
 import { renderCustom, renderDefaults } from "/admin/exclusions.js";
 import { wireCombobox } from "/admin/combobox.js";
 import { collectErrors, isBundleKey, setServerErrors, showErrors, showSummary } from "/admin/errors.js";
+import { refreshPreview, wirePreview } from "/admin/preview.js";
 import { loadValidator } from "/admin/validator.js";
 
 const CLIENT_ID = "admin-demo";
@@ -48,7 +50,7 @@ function syncDisabled() {
   $("bundles-fieldset").disabled = !page.model.groupsEnabled;
 }
 
-/** The model changed: re-validate, show the errors and whether there are unsaved changes. */
+/** The model changed: re-validate, show the errors, whether there are unsaved changes, and their preview. */
 function changed({ quiet = false } = {}) {
   if (!page.model) return;
   // an edit makes the server's last answer stale for the parts it touched; keep it simple: drop it
@@ -63,6 +65,7 @@ function changed({ quiet = false } = {}) {
     status.textContent = dirty ? "You have unsaved changes." : "";
   }
   if (!quiet && !$("error-summary").hidden && problems.errors.size === 0) $("error-summary").hidden = true;
+  refreshPreview();
 }
 
 /** Before an error summary link focuses a field inside the group bundles, expand them. */
@@ -292,6 +295,7 @@ async function boot() {
   });
   $("cancel").addEventListener("click", cancel);
   wireCombobox();
+  wirePreview();
   // Collapsed unless group timeouts are on (the platform's "click Expand" step).
   setExpanded(page.model.groupsEnabled);
   renderAll();
