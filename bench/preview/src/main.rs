@@ -250,9 +250,16 @@ fn build(day: &Day, templates: &Templates, pool: &[String], users: &[Arc<Session
     };
     // The cost of making up the paths alone, to subtract from the recording.
     let t = cpu_ns();
-    play(day, pool, users, |_, _, _, _| {}, |_, _, _| {}, |_, p, at| {
-        black_box((p, at));
-    });
+    play(
+        day,
+        pool,
+        users,
+        |_, _, _, _| {},
+        |_, _, _| {},
+        |_, p, at| {
+            black_box((p, at));
+        },
+    );
     let generate = cpu_ns() - t;
     let before = in_use();
     let mut history = History::new(templates.clone(), limits);
@@ -357,7 +364,9 @@ fn main() {
     let users: Vec<Arc<SessionUser>> = (0..200u64)
         .map(|u| {
             let mut rng = Rng(0x9e37_79b9 ^ (u + 1));
-            let groups = (0..1 + rng.below(3)).map(|_| group(rng.below(30))).collect();
+            let groups = (0..1 + rng.below(3))
+                .map(|_| group(rng.below(30)))
+                .collect();
             Arc::new(SessionUser {
                 id: format!("user-{u:03}"),
                 groups,
