@@ -1,7 +1,8 @@
 //! API path templates: which template of the API catalog a request path is an instance of.
 //!
-//! The history keeps a template per call, never the request path itself: no ids of users,
-//! conversations or queues are kept, and a call costs a 16-bit number. The catalog's templates
+//! The history keeps a template per call, not the request path: for an API of the catalog the
+//! ids of users, conversations or queues in the path are not kept, and a call costs a 16-bit
+//! number. The catalog's templates
 //! (and the default APIs, which the catalog lacks) are compiled into the core's exclusion
 //! matcher, which picks the most specific one (`api/v2/users/me` before `api/v2/users/{userId}`).
 //! A path outside the catalog is kept as its normalized path, up to [`MAX_EXTRA_PATHS`] distinct
