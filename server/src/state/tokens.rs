@@ -1,4 +1,5 @@
-//! Access tokens and the enforcement of the idle timeout on them (DESIGN invariant 5).
+//! Access tokens and the enforcement of the idle timeout on them (ARCHITECTURE.md, invariant 5:
+//! the server enforces too).
 //!
 //! Every token has an idle deadline, kept by a [`SessionIdle`] (the core's idle machine): its
 //! last counted API call plus the timeout the core resolves for its user (none when no timeout
