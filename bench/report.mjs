@@ -1,5 +1,6 @@
 // Turns bench results into the target verdicts (issue 8) and the Markdown report (the README's
 // Benchmarks section and bench/results.md).
+import { previewRow } from "./preview.mjs";
 
 const KB = 1024;
 const BUDGET_GZIP = 25 * KB;
@@ -222,8 +223,9 @@ export function markdown(r) {
     const c = r.crossTab;
     other.push([`7. cross-tab, 3 tabs, tab 0 at ${c.rate} requests/s for ${c.seconds} s`, c.perTab.map((t) => `tab ${t.tab}: sent ${t.broadcastPosts} posts + ${t.localStorageWrites} storage writes, received ${t.broadcastReceived ?? "?"} messages + ${t.storageEvents} storage events`).join("; "), c.multiTabLanded ? "" : "multi-tab layer not landed yet"]);
   }
+  if (r.preview) other.push(previewRow(r.preview));
   if (other.length) {
-    p("### 4–7. Timers, memory, start-up, cross-tab");
+    p("### 4–8. Timers, memory, start-up, cross-tab, admin preview");
     p();
     p(table(["measure", "result", "note"], other, 3));
     p();
@@ -239,7 +241,7 @@ export function markdown(r) {
   p("node bench/profile.mjs counted first-seen fetch       # where one intercepted call's time goes (CPU profile, wasm names kept)");
   p("```");
   p();
-  p("It needs what `npm test` needs (Debian's `chromium`, the wasm toolchain from `scripts/setup.sh`) and the npm registry once, to fetch the two competitor packages into a temporary directory; `twiggy` (`cargo install twiggy --locked`) is optional. Results: `bench/results.json` (every sample's median and minimum), `bench/results.md`, `bench/overhead.svg`, `bench/matcher.svg`. The code: `bench/run.mjs` (orchestration), `bench/browser.mjs` and `bench/pages/` (in-browser measurements), `bench/matcher/` (native, a crate outside the workspace), `bench/size.mjs`, `bench/svg.mjs`, `bench/report.mjs`.");
+  p("It needs what `npm test` needs (Debian's `chromium`, the wasm toolchain from `scripts/setup.sh`) and the npm registry once, to fetch the two competitor packages into a temporary directory; `twiggy` (`cargo install twiggy --locked`) is optional. Results: `bench/results.json` (every sample's median and minimum), `bench/results.md`, `bench/overhead.svg`, `bench/matcher.svg`. The code: `bench/run.mjs` (orchestration), `bench/browser.mjs` and `bench/pages/` (in-browser measurements), `bench/matcher/` (native, a crate outside the workspace), `bench/preview/` with `bench/preview.mjs` (the admin preview's replay, native, also outside the workspace), `bench/size.mjs`, `bench/svg.mjs`, `bench/report.mjs`.");
   p();
   return out.join("\n");
 }

@@ -10,7 +10,7 @@
 // --readme    also rewrite the "Benchmarks" section of README.md from the results
 // --report-only  regenerate the report, charts (and README with --readme) from results.json
 // --skip=…    leave out parts: build, matcher, size, twiggy, overhead, real, timers, memory,
-//             startup, crosstab
+//             startup, crosstab, preview
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -23,6 +23,7 @@ import { serveStatic } from "./lib/server.mjs";
 import { competitorSizes, packageSize, twiggyBreakdown } from "./size.mjs";
 import { barChart, lineChart } from "./svg.mjs";
 import { markdown, evaluateTargets } from "./report.mjs";
+import * as previewBench from "./preview.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -94,6 +95,12 @@ if (!skip.has("matcher")) {
   results.matcher = JSON.parse(out.toString());
 }
 
+// 2b. The admin preview's replay (native, bench/preview).
+if (!skip.has("preview")) {
+  log(`[${elapsed()}] preview`);
+  results.preview = { ...previewBench.run(root, { quick, log }), date: results.date, commit: results.commit };
+}
+
 // 3. Bundle size.
 if (!skip.has("size")) {
   log(`[${elapsed()}] size`);
@@ -156,7 +163,7 @@ try {
 }
 
 // Parts left out keep their previous results (marked), so the report stays complete.
-for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory", "startup", "crossTab"]) {
+for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory", "startup", "crossTab", "preview"]) {
   if (results[key] === undefined && previous[key] !== undefined) {
     results[key] = previous[key];
     (results.carriedOver ??= []).push(key);

@@ -2,6 +2,7 @@
 // Takes the README's screenshots from the real pages, in the system Chromium:
 //   docs/screenshots/admin.png               the admin settings, group bundles expanded
 //   docs/screenshots/admin-autocomplete.png  the Custom APIs autocomplete, open
+//   docs/screenshots/admin-preview.png       the Preview panel of unsaved changes
 //   docs/screenshots/agent.png               the agent client after some work
 //   docs/screenshots/agent-warning.png       the warning dialog before an idle logout
 //   docs/screenshots/agent-ledger.png        the activity ledger
@@ -69,6 +70,7 @@ try {
     await page.getByRole("combobox", { name: "API path to exclude" }).fill("api/v2/analytics/conversations/details/query");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await page.locator("#custom-list li").first().waitFor();
+    await page.locator("#preview-summary", { hasText: "With these changes" }).waitFor();
     await fullPage(page, "admin.png");
 
     await page.setViewportSize({ width: WIDTH, height: 1100 });
@@ -87,6 +89,47 @@ try {
     const top = box.y - 16;
     await page.screenshot({ path, clip: { x: box.x - 16, y: top, width: box.width + 32, height: Math.max(box.y + box.height, list.y + list.height) + 16 - top } });
     shots.push(path);
+    await context.close();
+  }
+
+  // ---- admin: the Preview panel, over 40 minutes of sessions made through the API (the agent On
+  // Queue with a queue poller, the supervisor loading conversations), after excluding the poller
+  {
+    await control("/__test/reset", {});
+    const call = async (token, method, path, body) => {
+      const res = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
+      return res.json();
+    };
+    const agent = await tokenFor({ url: base }, "agent");
+    const agentId = (await call(agent, "GET", "/api/v2/users/me")).id;
+    await call(agent, "PUT", `/api/v2/users/${agentId}/routingstatus`, { status: "IDLE" });
+    const supervisor = await tokenFor({ url: base }, "supervisor");
+    for (let i = 0; i < 10; i++) {
+      await control("/__test/clock", { advanceMs: 4 * 60_000 });
+      await call(agent, "GET", "/api/v2/routing/queues");
+      await call(supervisor, "GET", "/api/v2/conversations");
+      if (i % 2) await call(supervisor, "GET", "/api/v2/routing/queues");
+    }
+    const { context, page } = await newPage();
+    await page.goto(`${base}/admin/`);
+    await signIn(page, "admin");
+    await page.waitForURL(`${base}/admin/`);
+    await page.locator("#settings-form:not([hidden])").waitFor();
+    await page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("15");
+    await page.locator("#preview-summary", { hasText: "With these changes" }).waitFor();
+    await page.getByRole("button", { name: "Exclude api/v2/routing/queues", exact: true }).click();
+    await page.locator("#preview-summary", { hasText: "would have been signed out (" }).waitFor();
+    await page.evaluate(() => document.activeElement?.blur?.());
+    await page.mouse.move(0, 0);
+    // The viewport as tall as the page: the sticky action bar then sits below the panel.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: WIDTH, height: Math.min(height, 4000) });
+    await element(page.locator("#preview"), "admin-preview.png");
     await context.close();
   }
 

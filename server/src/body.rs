@@ -57,6 +57,80 @@ impl JsonBody {
     }
 }
 
+/// A JSON object request body (anything else is a 400 naming what it is instead).
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        JsonBody::from_request(req, state)
+            .await?
+            .into_object()
+            .map(JsonObject)
+    }
+}
+
+impl JsonObject {
+    /// The body's fields, read by type.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            map: &self.0,
+            path: String::new(),
+        }
+    }
+}
+
+/// The fields of a JSON object, read by type: a missing or mistyped field is a 400 naming its
+/// path (`presenceDefinition.id`) and what it must be.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Fields<'a> {
+    fn path_of(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// A string field.
+    pub fn string(&self, key: &str) -> Result<&'a str, ApiError> {
+        match self.map.get(key) {
+            Some(Value::String(s)) => Ok(s),
+            other => Err(wrong_type(&self.path_of(key), "a string", other)),
+        }
+    }
+
+    /// A boolean field.
+    pub fn boolean(&self, key: &str) -> Result<bool, ApiError> {
+        match self.map.get(key) {
+            Some(Value::Bool(b)) => Ok(*b),
+            other => Err(wrong_type(
+                &self.path_of(key),
+                "a boolean (true or false)",
+                other,
+            )),
+        }
+    }
+
+    /// An object field, to read further.
+    pub fn object(&self, key: &str) -> Result<Fields<'a>, ApiError> {
+        match self.map.get(key) {
+            Some(Value::Object(map)) => Ok(Fields {
+                map,
+                path: self.path_of(key),
+            }),
+            other => Err(wrong_type(&self.path_of(key), "an object", other)),
+        }
+    }
+}
+
 /// "a string", "an array", … for messages.
 pub fn json_type(value: &Value) -> &'static str {
     match value {

@@ -91,6 +91,22 @@ impl ApiError {
         Self::invalid(message.clone(), vec![FieldError::new(path, code, message)])
     }
 
+    /// 400 `invalid.value` for settings that break the validator's rules: `"<lead>: N fields
+    /// broke the rules. <path>: <message>. …"`, with the failing fields.
+    pub fn rules_broken(lead: &str, errors: Vec<FieldError>) -> Self {
+        let message = format!(
+            "{lead}: {} field{} broke the rules. {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            errors
+                .iter()
+                .map(|e| format!("{}: {}.", e.path, e.message))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        Self::invalid(message, errors)
+    }
+
     /// 403 `not.authorized`.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "not.authorized", message)

@@ -7,12 +7,15 @@ pub mod clock;
 mod config;
 pub mod demo;
 pub mod error;
+pub mod idle;
 mod oauth;
+pub mod preview;
 pub mod settings;
 pub mod state;
 mod statics;
 mod testctl;
 mod token;
+pub mod tracker_core;
 
 use std::future::{Future, IntoFuture};
 use std::io;
@@ -28,6 +31,7 @@ use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use config::{CliError, Config};
+use preview::{read_catalog, CatalogError, Templates};
 use settings::{SettingsFile, SettingsFileError};
 use state::AppState;
 
@@ -39,6 +43,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub enum StartError {
     /// The settings file is unreadable, corrupt or invalid (the message names the file).
     Settings(SettingsFileError),
+    /// The API catalog (`<root>/api-catalog.json`) is missing, unreadable or invalid.
+    Catalog(CatalogError),
     /// The address could not be bound.
     Bind {
         /// The address.
@@ -52,6 +58,7 @@ impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StartError::Settings(e) => e.fmt(f),
+            StartError::Catalog(e) => e.fmt(f),
             StartError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
         }
     }
@@ -75,6 +82,7 @@ impl Server {
     pub async fn bind(config: &Config) -> Result<Self, StartError> {
         let settings_file = SettingsFile::in_dir(&config.data_dir());
         let effective = settings_file.load_or_init().map_err(StartError::Settings)?;
+        let templates = load_templates(&config.root.join("api-catalog.json"))?;
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -91,6 +99,7 @@ impl Server {
         let state = AppState::new(
             effective,
             settings_file,
+            templates,
             config.root.clone(),
             addr.port(),
             config.test_mode,
@@ -157,6 +166,19 @@ impl Server {
         sweeper.abort();
         result
     }
+}
+
+/// The preview's templates: the API catalog, plus the default-excluded APIs (internal APIs the
+/// catalog lacks, which the admin page shows as switches).
+fn load_templates(path: &std::path::Path) -> Result<Templates, StartError> {
+    let catalog = read_catalog(path).map_err(StartError::Catalog)?;
+    let defaults = demo::DEFAULT_EXCLUDED_APIS.iter().map(|p| (*p).to_owned());
+    Templates::new(catalog.into_iter().chain(defaults)).map_err(|reason| {
+        StartError::Catalog(CatalogError {
+            path: path.to_owned(),
+            reason,
+        })
+    })
 }
 
 /// The whole application: API, sign-in, test controls (with `--test`), static files.

@@ -11,7 +11,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use inactivity_core::policy::{self, Policy, Resolution};
+use crate::tracker_core::{normalize_api_path, policy, Policy, PolicyJson, Resolution};
 use serde_json::{json, Map, Value};
 
 use crate::demo;
@@ -123,7 +123,7 @@ impl Settings {
 }
 
 /// Converts serde_json's tree to the core's.
-fn to_core(value: &Value) -> Result<inactivity_core::json::Value, FieldError> {
+fn to_core(value: &Value) -> Result<PolicyJson, FieldError> {
     serde_json::from_value(value.clone()).map_err(|e| {
         FieldError::new(
             "",
@@ -156,7 +156,7 @@ impl Effective {
 
     /// The exclusion entry that matches this request path (any form; it is normalized here).
     pub fn excluded_by(&self, request_path: &str) -> Option<String> {
-        let api_path = inactivity_core::url::normalize_api_path(request_path);
+        let api_path = normalize_api_path(request_path);
         self.policy
             .exclusions()
             .matches(&api_path)

@@ -5,6 +5,7 @@
 // call below goes through the page's fetch, which the tracker watches.
 
 import { tokenStore, api, ApiError, initials, currentPath } from "/js/oauth.js";
+import { h, announce } from "/js/dom.js";
 import { TOKEN_KEY, APP_STATE_PREFIX, loginUrl, otherOrigin } from "/agent/config.js";
 
 const store = tokenStore(TOKEN_KEY);
@@ -25,27 +26,6 @@ let lastFocus = null;
 let backgroundTimer = null;
 let tickTimer = null;
 let queues = null;
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = v;
-    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
-function announce(message) {
-  const a = $("announcer");
-  a.textContent = a.textContent === message ? message + "\u00a0" : message;
-}
 
 function setStatus(id, message, kind = "") {
   const el = $(id);

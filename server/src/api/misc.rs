@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
 use crate::demo;
@@ -89,7 +89,7 @@ pub async fn queues(Query(query): Query<HashMap<String, String>>) -> Result<Json
 }
 
 /// `GET /api/v2/conversations`: the caller's active conversations.
-pub async fn conversations(Extension(caller): Extension<Caller>) -> Json<Value> {
+pub async fn conversations(caller: Caller) -> Json<Value> {
     Json(json!({ "entities": demo::conversations(caller.user.id) }))
 }
 

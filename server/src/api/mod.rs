@@ -1,6 +1,8 @@
 //! The platform API under `/api/v2/`: authentication, activity counting, and the routes.
 
+mod extract;
 mod misc;
+mod preview;
 mod settings;
 mod tokens;
 mod users;
@@ -59,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v2/diagnostics/trace", post(misc::diagnostics))
         .route("/api/v2/integrations/clientapps", get(misc::client_apps))
+        .route("/api/v2/inactivity/preview", post(preview::preview))
 }
 
 /// Whether a request path is an API call (authenticated, counted, logged).
@@ -67,7 +70,8 @@ pub fn is_api_path(path: &str) -> bool {
 }
 
 /// Middleware for every request: API calls need a live bearer token; a call that is not
-/// excluded resets the token's idle deadline; every API call is logged.
+/// excluded resets the token's idle deadline; every API call is logged, and kept in the
+/// preview's history (except the deadline reads that never count, `preserveIdleTTL=true`).
 pub async fn gate(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     if !is_api_path(&path) {
@@ -109,6 +113,9 @@ pub async fn gate(State(app): State<AppState>, mut request: Request, next: Next)
                 entry.counted = entry.excluded_by.is_none() && !preserve_ttl;
                 if entry.counted {
                     inner.touch(&caller.token, now);
+                }
+                if !preserve_ttl {
+                    inner.record_call(caller.session, &path, now);
                 }
                 Ok(caller)
             }

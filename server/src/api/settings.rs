@@ -1,11 +1,11 @@
 //! The organization's inactivity settings: idle token timeout, exclusions, HIPAA.
 
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
 use super::require_admin;
-use crate::body::{wrong_type, JsonBody};
+use crate::body::{JsonBody, JsonObject};
 use crate::demo;
 use crate::error::ApiError;
 use crate::state::{AppState, Caller};
@@ -19,7 +19,7 @@ pub async fn get_timeout(State(app): State<AppState>) -> Json<Value> {
 /// Invalid settings → 400 with the validator's failing fields; nothing is stored.
 pub async fn put_timeout(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&caller, "change the idle token timeout")?;
@@ -41,11 +41,10 @@ pub async fn get_auth_settings(State(app): State<AppState>) -> Json<Value> {
 /// ones (administrators only); e.g. `{ "inactivityTimeoutExclusions": [...] }`.
 pub async fn patch_auth_settings(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    body: JsonBody,
+    caller: Caller,
+    JsonObject(fields): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&caller, "change the authentication settings")?;
-    let fields = body.into_object()?;
     let settings = app.change_settings("authSettings", |s| {
         for (key, value) in fields {
             s.auth_settings.insert(key, value);
@@ -73,15 +72,11 @@ pub async fn get_organization(State(app): State<AppState>) -> Json<Value> {
 /// at 15 minutes at once, and the admin page shows the stored value as needing a change.
 pub async fn patch_hipaa(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    body: JsonBody,
+    caller: Caller,
+    body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&caller, "change the organization's features")?;
-    let fields = body.into_object()?;
-    let enabled = match fields.get("enabled") {
-        Some(Value::Bool(b)) => *b,
-        other => return Err(wrong_type("enabled", "a boolean (true or false)", other)),
-    };
+    let enabled = body.fields().boolean("enabled")?;
     let settings = app.change_settings("hipaa", |s| {
         s.hipaa = enabled;
         Ok(())

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
 use crate::clock::iso8601;
@@ -13,10 +13,7 @@ use crate::state::{AppState, Caller};
 /// `GET /api/v2/tokens/me`: about the caller's token, with `dateTokenIdles`, the server's idle
 /// deadline (absent when no timeout applies). With `?preserveIdleTTL=true` the call does not
 /// count as activity (see the gate), so the deadline can be read without moving it.
-pub async fn get_me(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn get_me(State(app): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let inner = app.lock();
     let info = inner
         .token(&caller.token)
@@ -31,17 +28,14 @@ pub async fn get_me(
         "idleTimeout": info.resolution,
         "user": { "id": caller.user.id, "name": caller.user.name },
     });
-    if let Some(deadline) = info.idle_deadline_ms {
+    if let Some(deadline) = info.idle_deadline_ms() {
         body["dateTokenIdles"] = Value::String(iso8601(deadline));
     }
     Ok(Json(body))
 }
 
 /// `DELETE /api/v2/tokens/me`: revokes the caller's token (204).
-pub async fn delete_me(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> StatusCode {
+pub async fn delete_me(State(app): State<AppState>, caller: Caller) -> StatusCode {
     let now = app.clock.now_ms();
     app.lock().revoke(&caller.token, now);
     StatusCode::NO_CONTENT

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
-use axum::{Extension, Json};
+use axum::extract::{Query, State};
+use axum::Json;
 use serde_json::{json, Value};
 
-use super::require_self_or_admin;
-use crate::body::{wrong_type, JsonBody};
+use super::extract::Subject;
+use crate::body::JsonObject;
 use crate::clock::iso8601;
 use crate::demo::{self, User};
 use crate::error::ApiError;
@@ -78,7 +78,7 @@ fn routing_json(user: &User, state: &UserState) -> Value {
 /// `GET /api/v2/users/me` (`?expand=groups,presence,routingStatus,authorization`).
 pub async fn get_me(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    caller: Caller,
     Query(query): Query<HashMap<String, String>>,
 ) -> Json<Value> {
     let inner = app.lock();
@@ -92,11 +92,9 @@ pub async fn get_me(
 /// `GET /api/v2/users/{userId}` (yourself, or anyone for an administrator).
 pub async fn get_user(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
+    Subject(user): Subject,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_self_or_admin(&caller, &user_id)?;
     let inner = app.lock();
     Ok(Json(user_json(
         user,
@@ -108,10 +106,8 @@ pub async fn get_user(
 /// `GET /api/v2/users/{userId}/presences/purecloud`.
 pub async fn get_presence(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
+    Subject(user): Subject,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_self_or_admin(&caller, &user_id)?;
     let inner = app.lock();
     let state = inner
         .user_state(user.id)
@@ -122,20 +118,10 @@ pub async fn get_presence(
 /// `PATCH /api/v2/users/{userId}/presences/purecloud` `{ "presenceDefinition": { "id": "…" } }`.
 pub async fn patch_presence(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
-    body: JsonBody,
+    Subject(user): Subject,
+    body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_self_or_admin(&caller, &user_id)?;
-    let fields = body.into_object()?;
-    let definition = match fields.get("presenceDefinition") {
-        Some(Value::Object(d)) => d,
-        other => return Err(wrong_type("presenceDefinition", "an object", other)),
-    };
-    let id = match definition.get("id") {
-        Some(Value::String(id)) => id,
-        other => return Err(wrong_type("presenceDefinition.id", "a string", other)),
-    };
+    let id = body.fields().object("presenceDefinition")?.string("id")?;
     let Some(presence) = demo::presence(id) else {
         return Err(ApiError::invalid_field(
             "presenceDefinition.id",
@@ -160,10 +146,8 @@ pub async fn patch_presence(
 /// `GET /api/v2/users/{userId}/routingstatus`.
 pub async fn get_routing_status(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
+    Subject(user): Subject,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_self_or_admin(&caller, &user_id)?;
     let inner = app.lock();
     let state = inner
         .user_state(user.id)
@@ -175,16 +159,10 @@ pub async fn get_routing_status(
 /// (`IDLE`, `INTERACTING`, `COMMUNICATING`, `NOT_RESPONDING`) is On Queue.
 pub async fn put_routing_status(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
-    body: JsonBody,
+    Subject(user): Subject,
+    body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_self_or_admin(&caller, &user_id)?;
-    let fields = body.into_object()?;
-    let status = match fields.get("status") {
-        Some(Value::String(s)) => s,
-        other => return Err(wrong_type("status", "a string", other)),
-    };
+    let status = body.fields().string("status")?;
     let Some(status) = demo::ROUTING_STATUSES.iter().find(|s| **s == status) else {
         return Err(ApiError::invalid_field(
             "status",
@@ -197,12 +175,9 @@ pub async fn put_routing_status(
     };
     let now = app.clock.now_ms();
     let mut inner = app.lock();
+    inner.set_routing_status(user.id, status, now);
     let state = inner
-        .user_state_mut(user.id)
+        .user_state(user.id)
         .expect("every demo user has a state");
-    if state.routing_status != *status {
-        state.routing_status = status;
-        state.routing_start_ms = now;
-    }
     Ok(Json(routing_json(user, state)))
 }

@@ -1,0 +1,331 @@
+//! The server's mutable state: settings, users' presence and routing status, tokens, codes,
+//! the request log and the preview's history — and the enforcement of the idle timeout on
+//! tokens (`state/tokens.rs`).
+
+mod tokens;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::demo::{self, User};
+use crate::error::ApiError;
+use crate::preview::{History, HistoryLimits, SessionId, SessionUser, Templates};
+use crate::settings::{Effective, Settings, SettingsFile};
+
+pub use tokens::{bearer, Revoked, Token, TokenResponse};
+
+/// How long an access token lives at most, idle or not (`expires_in`).
+pub const ACCESS_TOKEN_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
+/// How long an authorization code can be exchanged.
+pub const CODE_LIFETIME_MS: u64 = 60_000;
+/// How many API requests the log keeps (the oldest are dropped).
+const LOG_CAPACITY: usize = 10_000;
+
+/// A shared handle to the server's state.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every handler can reach.
+pub struct Shared {
+    /// The one clock.
+    pub clock: Clock,
+    /// Whether the `/__test/` controls are on.
+    pub test_mode: bool,
+    /// The repository root (static files are served from under it).
+    pub root: PathBuf,
+    /// The port the server listens on (redirect URIs must use it).
+    pub port: u16,
+    /// Where the settings are persisted.
+    pub settings_file: SettingsFile,
+    /// The API catalog's templates, as loaded (a reset starts the history from these).
+    templates: Templates,
+    inner: Mutex<Inner>,
+}
+
+impl AppState {
+    /// State with these settings; the preview's history numbers calls by `templates`.
+    pub fn new(
+        effective: Effective,
+        settings_file: SettingsFile,
+        templates: Templates,
+        root: PathBuf,
+        port: u16,
+        test_mode: bool,
+    ) -> Self {
+        Self(Arc::new(Shared {
+            clock: Clock::new(),
+            test_mode,
+            root,
+            port,
+            settings_file,
+            inner: Mutex::new(Inner::new(effective, templates.clone())),
+            templates,
+        }))
+    }
+
+    /// Locks the state. Never held across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Revokes every token whose idle deadline has passed (returns how many) and forgets the
+    /// history older than a day.
+    pub fn sweep(&self) -> usize {
+        let now = self.clock.now_ms();
+        let mut inner = self.lock();
+        inner.history.forget_old(now);
+        inner.expire_due(now)
+    }
+
+    /// Validates new settings against the rules, persists them, then makes them effective.
+    ///
+    /// `part` is the prefix of the paths the change can break (e.g. `idleTokenTimeout`); errors
+    /// elsewhere can only be a HIPAA cap that was already exceeded and is applied by resolution.
+    /// On any error nothing is stored and the effective settings stay as they were.
+    pub fn change_settings(
+        &self,
+        part: &str,
+        change: impl FnOnce(&mut Settings) -> Result<(), ApiError>,
+    ) -> Result<Settings, ApiError> {
+        let mut inner = self.lock();
+        let mut next = inner.effective.settings.clone();
+        change(&mut next)?;
+        let errors: Vec<_> = next
+            .validate()
+            .into_iter()
+            .filter(|e| {
+                e.path == part || e.path.starts_with(&format!("{part}.")) || e.path.is_empty()
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(ApiError::rules_broken(
+                "The settings were not saved",
+                errors,
+            ));
+        }
+        let effective = Effective::new(next).map_err(|errors| {
+            ApiError::invalid("The settings were not saved: they broke the rules.", errors)
+        })?;
+        self.settings_file.save(&effective.settings).map_err(|e| {
+            ApiError::internal(format!(
+                "The settings were not saved: writing {} failed: {e}.",
+                self.settings_file.path().display()
+            ))
+        })?;
+        inner.effective = effective;
+        Ok(inner.effective.settings.clone())
+    }
+
+    /// Back to the first-start state: default settings (persisted), everyone signed out and
+    /// Offline, no codes, an empty log and history, the clock on system time.
+    pub fn reset(&self) -> Result<(), ApiError> {
+        let effective = Effective::new(Settings::default()).expect("the defaults are valid");
+        self.settings_file
+            .save(&effective.settings)
+            .map_err(|e| ApiError::internal(format!("writing the settings failed: {e}")))?;
+        self.clock.reset();
+        *self.lock() = Inner::new(effective, self.templates.clone());
+        Ok(())
+    }
+}
+
+/// The mutable part of the state, behind one lock.
+pub struct Inner {
+    /// The settings in force and their compiled policy.
+    pub effective: Effective,
+    users: HashMap<&'static str, UserState>,
+    tokens: HashMap<String, Token>,
+    codes: HashMap<String, AuthCode>,
+    refresh_tokens: HashMap<String, &'static str>,
+    log: VecDeque<LogEntry>,
+    history: History,
+    /// The number of the next session (access token) in the history.
+    next_session: u64,
+    /// The demo users as the history sees them.
+    session_users: HashMap<&'static str, Arc<SessionUser>>,
+}
+
+/// A user's presence and routing status.
+#[derive(Debug, Clone)]
+pub struct UserState {
+    /// The presence definition id.
+    pub presence_id: &'static str,
+    /// When the presence last changed.
+    pub presence_modified_ms: u64,
+    /// The routing status (`OFF_QUEUE`, `IDLE`, …).
+    pub routing_status: &'static str,
+    /// When the routing status last changed.
+    pub routing_start_ms: u64,
+}
+
+impl UserState {
+    /// Any routing status other than `OFF_QUEUE` is On Queue.
+    pub fn on_queue(&self) -> bool {
+        self.routing_status != "OFF_QUEUE"
+    }
+}
+
+/// An authorization code waiting to be exchanged.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    /// Who signed in.
+    pub user: &'static User,
+    /// The client that asked.
+    pub client_id: String,
+    /// The redirect URI it was issued for (the exchange must repeat it).
+    pub redirect_uri: String,
+    /// After this it is refused.
+    pub expires_ms: u64,
+}
+
+/// The signed-in caller of an API request (a request extension).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The access token.
+    pub token: String,
+    /// The token's session in the preview's history.
+    pub session: SessionId,
+    /// The user.
+    pub user: &'static User,
+}
+
+/// One API request the server received (`GET /__test/log`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    /// Server clock at arrival.
+    pub at_ms: u64,
+    /// HTTP method.
+    pub method: String,
+    /// Path, without the query.
+    pub path: String,
+    /// The query string, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The signed-in user's username; `null` when the request was not authenticated.
+    pub user: Option<&'static str>,
+    /// The signed-in user's id.
+    pub user_id: Option<&'static str>,
+    /// The response status.
+    pub status: u16,
+    /// Whether the request counted as activity (reset the token's idle deadline).
+    pub counted: bool,
+    /// The exclusion entry that matched, if any.
+    pub excluded_by: Option<String>,
+}
+
+fn initial_user_state(now: u64) -> UserState {
+    UserState {
+        presence_id: demo::presence_by_system("Offline").id,
+        presence_modified_ms: now,
+        routing_status: "OFF_QUEUE",
+        routing_start_ms: now,
+    }
+}
+
+impl Inner {
+    fn new(effective: Effective, templates: Templates) -> Self {
+        Self {
+            effective,
+            users: demo::USERS
+                .iter()
+                .map(|u| (u.id, initial_user_state(0)))
+                .collect(),
+            tokens: HashMap::new(),
+            codes: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            log: VecDeque::new(),
+            history: History::new(templates, HistoryLimits::default()),
+            next_session: 1,
+            session_users: demo::USERS
+                .iter()
+                .map(|u| {
+                    let user = SessionUser {
+                        id: u.id.to_owned(),
+                        groups: u.groups.iter().map(|g| (*g).to_owned()).collect(),
+                    };
+                    (u.id, Arc::new(user))
+                })
+                .collect(),
+        }
+    }
+
+    /// Stores an authorization code.
+    pub fn insert_code(&mut self, code: String, info: AuthCode) {
+        self.codes.insert(code, info);
+    }
+
+    /// Takes an authorization code out (codes are single-use, even when the exchange fails).
+    pub fn take_code(&mut self, code: &str) -> Option<AuthCode> {
+        self.codes.remove(code)
+    }
+
+    /// Takes a refresh token out (refresh tokens rotate).
+    pub fn take_refresh_token(&mut self, refresh: &str) -> Option<&'static User> {
+        self.refresh_tokens.remove(refresh).and_then(demo::user)
+    }
+
+    /// A user's presence and routing status.
+    pub fn user_state(&self, user_id: &str) -> Option<&UserState> {
+        self.users.get(user_id)
+    }
+
+    /// A user's presence and routing status, to change. The routing status changes through
+    /// [`Inner::set_routing_status`] (the preview's history records it).
+    pub fn user_state_mut(&mut self, user_id: &str) -> Option<&mut UserState> {
+        self.users.get_mut(user_id)
+    }
+
+    /// Sets a user's routing status (`OFF_QUEUE`, `IDLE`, …) at `now`; a change is recorded in
+    /// the preview's history.
+    pub fn set_routing_status(&mut self, user_id: &str, status: &'static str, now: u64) {
+        let Some(state) = self.users.get_mut(user_id) else {
+            return;
+        };
+        if state.routing_status != status {
+            state.routing_status = status;
+            state.routing_start_ms = now;
+            let on_queue = state.on_queue();
+            self.history.routing_changed(user_id, on_queue, now);
+        }
+    }
+
+    /// The preview's history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Records an API call of a session in the preview's history.
+    pub fn record_call(&mut self, session: SessionId, path: &str, now: u64) {
+        self.history.record_call(session, path, now);
+    }
+
+    /// Appends to the request log.
+    pub fn log(&mut self, entry: LogEntry) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(entry);
+    }
+
+    /// Empties the request log.
+    pub fn clear_log(&mut self) {
+        self.log.clear();
+    }
+
+    /// The request log, oldest first.
+    pub fn log_entries(&self) -> impl Iterator<Item = &LogEntry> {
+        self.log.iter()
+    }
+}
