@@ -33,6 +33,7 @@ mod logout;
 mod options;
 mod page;
 mod platform;
+mod requests;
 mod resume;
 mod session;
 mod tabs;

@@ -20,20 +20,18 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
-use super::bindings::forget_urls;
 use super::embed;
 use super::fallback;
-use super::js;
 use super::leader::Coordinator;
 use super::listeners::Listener;
 use super::logout::{self, LogoutContext};
 use super::options::{Options, User};
 use super::platform::{Platform, TokenState};
+use super::requests::{entry_js, KnownUrls};
 use super::tabs::TabLink;
 use super::timer::OneTimer;
-use inactivity_core::classify::{classify, Classification};
 use inactivity_core::idle::{Action, IdleConfig, IdleMachine, IdleState};
-use inactivity_core::ledger::{truncate, Ledger, LedgerEntry, MAX_FIELD_LEN};
+use inactivity_core::ledger::Ledger;
 use inactivity_core::policy::{resolve, Policy, Resolution};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::{start_last_activity, Scope, TabSync};
@@ -45,9 +43,6 @@ use inactivity_core::url::ApiScope;
 pub const FALLBACK_TIMEOUT_MS: u64 = 15 * 60 * 1000;
 /// A late timer by more than this means the page could not run (frozen, hidden, asleep).
 const SLEPT_TOLERANCE_MS: u64 = 5_000;
-/// How many distinct URLs keep their classification (and an id the shim can pass instead of
-/// the URL) before the table starts over.
-const KNOWN_URLS: usize = 1024;
 
 /// The tracker's lifecycle: a closed set of states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,13 +97,6 @@ impl Wiring {
     }
 }
 
-/// A URL seen before: what the ledger shows of it and what it means.
-struct KnownUrl {
-    /// The URL without query or fragment (apps put tokens and personal data there), truncated.
-    shown: String,
-    class: Classification,
-}
-
 /// The state of one page's tracking.
 pub struct Session {
     pub(crate) options: Options,
@@ -130,7 +118,7 @@ pub struct Session {
     local_activity_ms: Option<u64>,
     pub(crate) ledger: Ledger,
     /// The URLs seen, by the id the shim passes for them.
-    known: Vec<KnownUrl>,
+    known: KnownUrls,
     pub(crate) timer: OneTimer,
     /// The sinks and listeners, while running.
     pub(crate) wiring: Option<Wiring>,
@@ -190,7 +178,7 @@ impl Session {
                 started_ms: now,
                 local_activity_ms: None,
                 ledger,
-                known: Vec::new(),
+                known: KnownUrls::default(),
                 timer: OneTimer::default(),
                 wiring: None,
                 verifying_token: false,
@@ -210,18 +198,7 @@ impl Session {
         if !self.running() {
             return (-1, None);
         }
-        let class = classify(self.policy.as_ref(), &self.scope, url);
-        // A byte search: `?` and `#` are ASCII, so the cut is always at a char boundary.
-        let end = url
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(url.len());
-        let shown = truncate(url.get(..end).unwrap_or_default(), MAX_FIELD_LEN);
-        if self.known.len() >= KNOWN_URLS {
-            self.forget_urls();
-        }
-        self.known.push(KnownUrl { shown, class });
-        let id = self.known.len() - 1;
+        let id = self.known.learn(url, self.policy.as_ref(), &self.scope);
         (id as i32, self.record_known(id, method, at_ms))
     }
 
@@ -231,26 +208,17 @@ impl Session {
             return None;
         }
         let known = self.known.get(id)?;
-        let mut entry = LedgerEntry::new(at_ms, method, "", known.class.outcome());
-        entry.url.clone_from(&known.shown);
-        entry.path = known.class.path().map(String::from);
-        entry.excluded_by = known.class.excluded_by().map(String::from);
-        if known.class.is_activity() {
+        let entry = known.entry(method, at_ms);
+        let activity = known.class.is_activity();
+        if activity {
             let at = at_ms.max(self.machine.last_activity_ms());
             self.local_activity_ms = Some(self.local_activity_ms.map_or(at, |l| l.max(at)));
             self.sync.handle_local_activity(&mut self.machine, at);
         }
-        let effect = (self.options.on_activity.is_some() && known.class.is_activity())
+        let effect = (self.options.on_activity.is_some() && activity)
             .then(|| Effect::Activity(entry_js(&entry)));
         self.ledger.push(entry);
         effect
-    }
-
-    /// Forgets every known URL, here and in the shim (the table is full, or the policy changed
-    /// what they mean).
-    fn forget_urls(&mut self) {
-        self.known.clear();
-        forget_urls();
     }
 
     /// Activity of the user that is not a request (e.g. "Stay signed in"): counts now and is
@@ -407,23 +375,11 @@ impl Session {
         );
         self.machine.set_config(config, now);
         // The exclusions may have changed what the URLs seen so far mean.
-        self.forget_urls();
+        self.known.forget();
         self.policy = Some(policy);
         self.resolution = Some(resolution);
         self.user = Some(user);
     }
-}
-
-/// A ledger entry as JS sees it: `{ atMs, method, url, path, outcome, excludedBy }`.
-pub fn entry_js(entry: &LedgerEntry) -> JsValue {
-    js::object(&[
-        ("atMs", JsValue::from_f64(entry.at_ms as f64)),
-        ("method", JsValue::from_str(&entry.method)),
-        ("url", JsValue::from_str(&entry.url)),
-        ("path", js::str_or_null(entry.path.as_deref())),
-        ("outcome", JsValue::from_str(entry.outcome.as_str())),
-        ("excludedBy", js::str_or_null(entry.excluded_by.as_deref())),
-    ])
 }
 
 fn call(f: Option<&Function>, arg: &JsValue) {

@@ -20,6 +20,7 @@ use super::leader;
 use super::options;
 use super::page::PageCell;
 use super::platform::Platform;
+use super::requests::entry_js;
 use super::session::{
     after_event, host_listener, idle_config, load_missing, now_ms, on_unauthorized, run,
     wake_listeners, KnownSink, Lifecycle, Session, Sink, StatusSink, Wiring, FALLBACK_TIMEOUT_MS,
@@ -277,11 +278,7 @@ impl InactivityTracker {
     #[wasm_bindgen(js_name = activityLog)]
     pub fn activity_log(&self) -> LedgerEntries {
         let entries: Array = match self.session.try_borrow() {
-            Ok(session) => session
-                .ledger
-                .entries()
-                .map(super::session::entry_js)
-                .collect(),
+            Ok(session) => session.ledger.entries().map(entry_js).collect(),
             Err(_) => Array::new(),
         };
         entries.unchecked_into()
