@@ -73,7 +73,7 @@ pub const CATCH_UP_MS: u64 = 500;
 
 /// How long a tab that logs out waits for the logout lock (held by the tab making the server
 /// calls) before it goes on without it. The holder may be frozen: it must never block the others
-/// for longer. A tab that gives up never makes the calls itself.
+/// for longer. A tab that gives up makes the calls itself unless the record says they are done.
 pub const LEADER_WAIT_MS: u64 = 10_000;
 
 /// The shared last activity in storage is written at most this often (with a broadcast), and
@@ -364,8 +364,9 @@ pub enum Role {
 ///   record of this session: leader for a logout of its own, follower for
 ///   [`LogoutReason::OtherTab`] (the tab that sent it could not take part: no storage or no
 ///   locks, and makes the calls itself).
-/// * Timed out: follower. The holder is alive but not running (frozen); taking over would risk
-///   doing the calls twice, and the server revokes an idle token by itself anyway.
+/// * Timed out (the holder is frozen, or busy after a burst of wake-ups): as if granted. Unless
+///   the record says the calls are done, this tab makes them itself: they are idempotent, and
+///   twice beats never (a station left On Queue and Online is worse than a repeated call).
 /// * No Web Locks: leader for a logout of its own, follower for `OtherTab`.
 ///
 /// [`LogoutReason::ServerRevoked`] is always a follower: there is nothing left to call.
@@ -381,15 +382,16 @@ pub fn logout_role(
     }
     let leader_if = |yes: bool| if yes { Role::Leader } else { Role::Follower };
     match lock {
-        LockOutcome::TimedOut => Role::Follower,
         LockOutcome::Unavailable => leader_if(own),
-        LockOutcome::Granted => match record.filter(|r| r.ends_session_of(started_ms)) {
-            Some(LogoutRecord {
-                calls: Calls::Done, ..
-            }) => Role::Follower,
-            Some(_) => Role::Leader,
-            None => leader_if(own),
-        },
+        LockOutcome::Granted | LockOutcome::TimedOut => {
+            match record.filter(|r| r.ends_session_of(started_ms)) {
+                Some(LogoutRecord {
+                    calls: Calls::Done, ..
+                }) => Role::Follower,
+                Some(_) => Role::Leader,
+                None => leader_if(own),
+            }
+        }
     }
 }
 

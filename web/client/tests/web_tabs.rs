@@ -387,7 +387,8 @@ async fn a_lock_holder_that_never_lets_go_does_not_block_the_logout() {
         Some(1.0),
         "queued behind the frozen holder"
     );
-    // After the bounded wait the tab goes on: to the login page, without the calls.
+    // After the bounded wait the tab goes on and makes the calls itself (idempotent: twice
+    // beats never), then to the login page.
     eventually(12_000, "the navigation", || {
         web_sys::window()
             .unwrap()
@@ -397,7 +398,10 @@ async fn a_lock_holder_that_never_lets_go_does_not_block_the_logout() {
             .starts_with("#signed-out")
     })
     .await;
-    assert_eq!(server_calls("/users/frozen/"), 0, "never a second leader");
+    assert!(
+        server_calls("/users/frozen/") > 0,
+        "the calls are made although the lock never came"
+    );
     let state = JsFuture::from(lock_state(&name)).await.unwrap();
     assert_eq!(
         get(&state, "pending").as_f64(),
