@@ -70,9 +70,9 @@
 //! All arithmetic saturates. When the wall clock steps backwards (a `now_ms` earlier than one
 //! already seen), every timestamp the machine holds is shifted back by the size of the step: the
 //! idle time already elapsed is kept, and the jump never extends the session (fail closed).
-//! Remote activity reported in the future is clamped to `now_ms`; a shared last activity in the
-//! future (written before the step) counts from `now_ms`. A wall clock stepping forwards looks
-//! exactly like sleep, and is treated as such. So every `now_ms` must be the current time: an
+//! Remote activity reported in the future (beyond [`FUTURE_TOLERANCE_MS`]) is invalid and
+//! ignored — never clamped to `now_ms`, which would let a bad value keep the session alive. A
+//! wall clock stepping forwards looks exactly like sleep, and is treated as such. So every `now_ms` must be the current time: an
 //! older timestamp (a request recorded before the machine existed, replayed later) reads as the
 //! clock stepping back and makes the deadlines earlier by that much — fail closed, but pass
 //! `max(recorded, last_activity_ms())` or the current time instead.
@@ -118,6 +118,17 @@ pub const SERVER_CHECK_WAIT_MS: u64 = 3_000;
 /// same tolerance applies above: a deadline beyond `now + timeout` by more than this is not
 /// trusted.
 pub const MIN_SERVER_EXTENSION_MS: u64 = 1_000;
+
+/// How far in the future a time from another tab or from shared storage may be and still count
+/// as now (the tabs of one browser share its clock; this absorbs delivery and rounding). Beyond
+/// it the time is invalid — a clock that jumped back, or a value a script wrote — and is
+/// ignored, never clamped to now: a value from the future must not keep a session alive.
+pub const FUTURE_TOLERANCE_MS: u64 = 5_000;
+
+/// Whether `at_ms` is later than `now_ms` by more than [`FUTURE_TOLERANCE_MS`]: invalid.
+pub fn is_future(at_ms: u64, now_ms: u64) -> bool {
+    at_ms > now_ms.saturating_add(FUTURE_TOLERANCE_MS)
+}
 
 /// The idle policy a machine enforces. All durations are milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,8 +259,9 @@ impl IdleMachine {
     }
 
     /// A machine that starts from an existing last activity — the one shared by the other tabs
-    /// of the same client and user — instead of from zero. A value in the future is clamped to
-    /// `now_ms`. If that shared activity is already older than the timeout, the machine logs out
+    /// of the same client and user — instead of from zero. A value in the future starts a fresh
+    /// period at `now_ms` (callers filter invalid shared values first: see
+    /// `tab_sync::start_last_activity`). If that shared activity is already older than the timeout, the machine logs out
     /// at once with [`LogoutReason::Idle`] (the first [`IdleMachine::poll_action`] says so), so
     /// a layer must not pass a shared value older than the current sign-in.
     pub fn with_last_activity(config: IdleConfig, last_activity_ms: u64, now_ms: u64) -> Self {
@@ -281,14 +293,18 @@ impl IdleMachine {
     }
 
     /// Activity that another tab reports to have happened at `at_ms`. Ignored when not newer
-    /// than the last activity known here; clamped to `now_ms` when in the future. Applied before
-    /// the expiry check (see "Several tabs" in the module docs). Ignored after logout.
+    /// than the last activity known here, and when in the future beyond
+    /// [`FUTURE_TOLERANCE_MS`] (invalid: never clamped to now, which would keep the session
+    /// alive for ever); within the tolerance it counts as now. Applied before the expiry check
+    /// (see "Several tabs" in the module docs). Ignored after logout.
     pub fn handle_remote_activity(&mut self, at_ms: u64, now_ms: u64) {
         if self.is_logged_out() {
             return;
         }
         self.observe_clock(now_ms);
-        self.set_last_activity(at_ms.min(now_ms), now_ms);
+        if !is_future(at_ms, now_ms) {
+            self.set_last_activity(at_ms.min(now_ms), now_ms);
+        }
         self.advance(now_ms);
         self.rearm(now_ms);
     }

@@ -58,7 +58,8 @@ use alloc::string::String;
 use crate::text::{concat, push_dec, push_hex};
 use alloc::collections::VecDeque;
 
-use super::idle::IdleMachine;
+pub use super::idle::FUTURE_TOLERANCE_MS;
+use super::idle::{is_future, IdleMachine};
 use super::reason::LogoutReason;
 use super::tabs::{decode, encode, TabMessage, ACTIVITY_BROADCAST_INTERVAL_MS};
 
@@ -197,6 +198,9 @@ pub fn scope_of_key(key: &str) -> Option<&str> {
 /// was left behind: nothing in it is newer than [`ABANDONED_AFTER_MS`] ago (or nothing in it
 /// is readable). Its keys can go.
 pub fn abandoned(last_activity_ms: Option<u64>, record: Option<LogoutRecord>, now_ms: u64) -> bool {
+    // Values from the future are invalid: they must not keep the keys for ever.
+    let last_activity_ms = last_activity_ms.filter(|&t| !is_future(t, now_ms));
+    let record = valid_record(record, now_ms);
     let latest = match (last_activity_ms, record.map(|r| r.ended_ms)) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -321,6 +325,7 @@ pub fn record_at_logout(
     started_ms: u64,
     now_ms: u64,
 ) -> Option<LogoutRecord> {
+    let existing = valid_record(existing, now_ms);
     if reason == LogoutReason::OtherTab || existing.is_some_and(|r| r.ends_session_of(started_ms)) {
         return None;
     }
@@ -356,7 +361,8 @@ pub enum Role {
 }
 
 /// Which role a tab that logs out for `reason` takes, once its wait for the logout lock ended
-/// with `lock`, given the record it then reads and its own start time.
+/// with `lock`, given the record it then reads (ignored when from the future) and its own start
+/// time.
 ///
 /// * Lock granted: the record of this session says `Done` → follower; `Pending` → leader (the
 ///   first tab granted makes the calls); `Started` → leader too: the tab that started them let
@@ -375,7 +381,9 @@ pub fn logout_role(
     lock: LockOutcome,
     record: Option<LogoutRecord>,
     started_ms: u64,
+    now_ms: u64,
 ) -> Role {
+    let record = valid_record(record, now_ms);
     let own = reason != LogoutReason::OtherTab;
     if reason == LogoutReason::ServerRevoked {
         return Role::Follower;
@@ -402,8 +410,9 @@ pub fn logout_role(
 /// The shared value is used — even if older than `fresh_ms`: the session is older than this tab
 /// — unless it belongs to a session that is over: one whose logout was recorded at or after it,
 /// or one already idle for the whole timeout. Using such a value would log out at once, and a
-/// user who just signed in would loop back to the login page. A value in the future counts
-/// from `now_ms`.
+/// user who just signed in would loop back to the login page. A shared value or a record in the
+/// future (beyond [`FUTURE_TOLERANCE_MS`]: a clock that jumped back, or a value a script wrote)
+/// is invalid and ignored, never clamped to now; [`TabSync::handle_wake`] overwrites it.
 ///
 /// ```
 /// use inactivity_core::tab_sync::start_last_activity;
@@ -421,15 +430,30 @@ pub fn start_last_activity(
     local_ms: Option<u64>,
     now_ms: u64,
 ) -> u64 {
-    let usable = shared.map(|s| s.min(now_ms)).filter(|&s| {
-        let ended = record.is_some_and(|r| r.ended_ms >= s);
-        let expired = timeout_ms.is_some_and(|t| s.saturating_add(t) <= now_ms);
-        !ended && !expired
-    });
+    let record = valid_record(record, now_ms);
+    let usable = shared
+        .filter(|&s| !is_future(s, now_ms))
+        .map(|s| s.min(now_ms))
+        .filter(|&s| {
+            let ended = record.is_some_and(|r| r.ended_ms >= s);
+            let expired = timeout_ms.is_some_and(|t| s.saturating_add(t) <= now_ms);
+            !ended && !expired
+        });
     usable
         .unwrap_or(fresh_ms)
         .max(local_ms.unwrap_or(0))
         .min(now_ms.max(fresh_ms))
+}
+
+/// The record, unless it is from the future (invalid: see [`FUTURE_TOLERANCE_MS`]).
+pub fn valid_record(record: Option<LogoutRecord>, now_ms: u64) -> Option<LogoutRecord> {
+    record.filter(|r| !is_future(r.ended_ms, now_ms))
+}
+
+/// Whether a shared last activity of `at_ms` must replace the `stored` one: when nothing valid
+/// is stored, or it is older. A stored value from the future is invalid and always replaced.
+pub fn replaces_stored(stored: Option<u64>, at_ms: u64, now_ms: u64) -> bool {
+    stored.is_none_or(|s| is_future(s, now_ms) || at_ms > s)
 }
 
 /// What the shared storage says, read by the layer at a wake-up.
@@ -451,8 +475,11 @@ pub struct Shared {
 pub enum TabOutput {
     /// Send this encoded [`TabMessage`] to the other tabs.
     Broadcast(String),
-    /// Store this as the shared last activity, unless the stored one is later.
+    /// Store this as the shared last activity, unless the stored one is later
+    /// ([`replaces_stored`] decides).
     StoreLastActivity(u64),
+    /// Remove the logout record: it is invalid (from the future).
+    ClearLogoutRecord,
 }
 
 /// The cross-tab driver of one tab: it feeds an [`IdleMachine`] with what other tabs say, and
@@ -602,6 +629,8 @@ impl TabSync {
     /// The tab's timer fired, or the page may have been unable to run (`visibilitychange`,
     /// `focus`, `pageshow`, `resume`, `online`). In this order:
     ///
+    /// 0. a logout record or a shared last activity from the future is invalid: it is ignored and
+    ///    overwritten (the record cleared, this tab's last activity stored);
     /// 1. the session ended elsewhere since this tab started (the logout record) → log out with
     ///    [`LogoutReason::OtherTab`] (or the machine's own `slept`, if its expiry passed first),
     ///    quietly: see [`TabSync::handle_logout`];
@@ -612,15 +641,23 @@ impl TabSync {
     /// 4. the machine's own deadlines; then what this tab has not told yet: the latest activity
     ///    of a burst (if the interval allows), the shared last activity (if newer than stored).
     pub fn handle_wake(&mut self, machine: &mut IdleMachine, shared: &Shared, now_ms: u64) {
-        if shared
+        // Values from the future are invalid: ignored and overwritten, never clamped to now.
+        if shared.record.is_some_and(|r| is_future(r.ended_ms, now_ms)) {
+            self.outbox.push_back(TabOutput::ClearLogoutRecord);
+        } else if shared
             .record
             .is_some_and(|r| r.ends_session_of(self.started_ms))
         {
             self.ended_elsewhere = true;
             machine.handle_logout(LogoutReason::OtherTab, now_ms);
         }
-        if let Some(at_ms) = shared.last_activity_ms {
-            machine.handle_remote_activity(at_ms, now_ms);
+        match shared.last_activity_ms {
+            Some(at_ms) if is_future(at_ms, now_ms) && !machine.is_logged_out() => {
+                self.store(machine.last_activity_ms(), now_ms);
+            }
+            Some(at_ms) if is_future(at_ms, now_ms) => {}
+            Some(at_ms) => machine.handle_remote_activity(at_ms, now_ms),
+            None => {}
         }
         match self.catch_up_until {
             Some(until) if now_ms < until && now_ms.saturating_add(CATCH_UP_MS) >= until => {

@@ -1,13 +1,63 @@
-//! Fuzzing cross-tab messages (issue 7, bad input): every message round-trips in any key order
+//! Fuzzing cross-tab messages: every message round-trips in any key order
 //! and spacing; one mutation — each way a message can be wrong — makes it ignored; a hostile
-//! sender id never breaks the JSON. The channel is untrusted and `decode` answers `None` for
+//! sender id never breaks the JSON; times from the future (in storage or in messages) never keep
+//! a session alive and never end one. The channel is untrusted and `decode` answers `None` for
 //! anything that is not exactly a message (there is no error to show: another tab's garbage is
 //! dropped, not reported). The long run is `npm run fuzz` (fuzz/, target `tabs`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use inactivity_core::idle::{IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS};
 use inactivity_core::reason::LogoutReason;
+use inactivity_core::tab_sync::{Calls, LogoutRecord, Shared, TabSync};
 use inactivity_core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
 use proptest::prelude::*;
+
+/// What one tab sees, `after_ms` after the previous event.
+#[derive(Debug, Clone)]
+enum Seen {
+    /// A counted request here.
+    Local,
+    /// A wake-up with this shared state (times as offsets from now).
+    Wake {
+        last_activity: Option<i64>,
+        record: Option<i64>,
+    },
+    /// Another tab's activity message.
+    Message(i64),
+}
+
+/// An offset from now: mostly the past, often the far future, sometimes just within the
+/// tolerance.
+fn offset() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        -600_000i64..=0,
+        1i64..=FUTURE_TOLERANCE_MS as i64,
+        (FUTURE_TOLERANCE_MS as i64 + 1)..36_000_000,
+        Just(i64::MAX / 4),
+    ]
+}
+
+fn seen() -> impl Strategy<Value = (u64, Seen)> {
+    (
+        0u64..120_000,
+        prop_oneof![
+            Just(Seen::Local),
+            (
+                proptest::option::of(offset()),
+                proptest::option::of(offset())
+            )
+                .prop_map(|(last_activity, record)| Seen::Wake {
+                    last_activity,
+                    record
+                }),
+            offset().prop_map(Seen::Message),
+        ],
+    )
+}
+
+fn at(now: u64, offset: i64) -> u64 {
+    now.saturating_add_signed(offset)
+}
 
 fn message() -> impl Strategy<Value = TabMessage> {
     prop_oneof![
@@ -232,6 +282,69 @@ proptest! {
             prop_assert_eq!(decoded, Some((from, msg)));
         } else {
             prop_assert_eq!(decoded, None);
+        }
+    }
+
+    /// Whatever mix of valid times and times from the future a tab sees, its last activity never
+    /// passes the latest valid one, it only logs out "other-tab" on a valid record, and without
+    /// valid activity it expires on time.
+    #[test]
+    fn times_from_the_future_never_keep_a_session_alive_nor_end_it(events in prop::collection::vec(seen(), 1..40)) {
+        const TIMEOUT: u64 = 300_000;
+        let start = 1_700_000_000_000u64;
+        let mut machine = IdleMachine::new(IdleConfig::new(Some(TIMEOUT)).with_warning_ms(0), start);
+        let mut sync = TabSync::new(7, start);
+        let mut now = start;
+        let mut latest_valid = start;
+        let mut valid_record = false;
+        for (after, event) in &events {
+            now += after;
+            if machine.is_logged_out() {
+                break;
+            }
+            match event {
+                Seen::Local => {
+                    sync.handle_local_activity(&mut machine, now);
+                    if !machine.is_logged_out() {
+                        latest_valid = latest_valid.max(now);
+                    }
+                }
+                Seen::Wake { last_activity, record } => {
+                    let last = last_activity.map(|o| at(now, o));
+                    let record = record.map(|o| LogoutRecord { ended_ms: at(now, o), calls: Calls::Done });
+                    if let Some(r) = record {
+                        valid_record |= r.ended_ms >= start && r.ended_ms <= now + FUTURE_TOLERANCE_MS;
+                    }
+                    // Shared activity is applied before the deadlines (a frozen tab catching up).
+                    if let Some(l) = last.filter(|&l| l <= now + FUTURE_TOLERANCE_MS) {
+                        latest_valid = latest_valid.max(l.min(now));
+                    }
+                    let shared = Shared { last_activity_ms: last, record, storage: true, peers: true };
+                    sync.handle_wake(&mut machine, &shared, now);
+                }
+                Seen::Message(o) => {
+                    let a = at(now, *o);
+                    let text = encode(&TabMessage::Activity { at_ms: a }, "other");
+                    sync.handle_message(&text, &mut machine, now);
+                    if a <= now + FUTURE_TOLERANCE_MS {
+                        latest_valid = latest_valid.max(a.min(now));
+                    }
+                }
+            }
+            while sync.poll_output().is_some() {}
+            prop_assert!(machine.last_activity_ms() <= latest_valid,
+                "last activity {} beyond the latest valid {}", machine.last_activity_ms(), latest_valid);
+            if machine.logout_reason() == Some(LogoutReason::OtherTab) {
+                prop_assert!(valid_record, "logged out by a record from the future");
+            }
+        }
+        // Left alone, the session expires a timeout after its last valid activity.
+        if !machine.is_logged_out() {
+            let end = machine.last_activity_ms() + TIMEOUT;
+            prop_assert!(end <= latest_valid + TIMEOUT);
+            let shared = Shared { storage: true, peers: true, ..Shared::default() };
+            sync.handle_wake(&mut machine, &shared, end.max(now));
+            prop_assert!(machine.is_logged_out());
         }
     }
 }

@@ -285,8 +285,18 @@ fn other_tabs() {
     assert_eq!(m.last_activity_ms(), MIN);
     let m = check("newer remote activity counts", cfg(), &[Remote(MIN, MIN + 5)], &[]);
     assert_eq!(m.last_activity_ms(), MIN);
-    let m = check("future remote activity is clamped to now", cfg(), &[Remote(u64::MAX, MIN)], &[]);
+    // A time from the future is invalid: ignored, never clamped to now (which would keep the
+    // session alive for ever); within the tolerance it counts as now.
+    let m = check("far-future remote activity is ignored", cfg(), &[Remote(u64::MAX, MIN)], &[]);
+    assert_eq!(m.last_activity_ms(), 0);
+    let m = check("remote activity beyond the tolerance is ignored", cfg(), &[Remote(MIN + 5_001, MIN)], &[]);
+    assert_eq!(m.last_activity_ms(), 0);
+    let m = check("remote activity within the tolerance counts as now", cfg(), &[Remote(MIN + 5_000, MIN)], &[]);
     assert_eq!(m.last_activity_ms(), MIN);
+    let no_warning = IdleConfig::new(Some(T)).with_warning_ms(0);
+    check("a stream of future activity never keeps the session alive", no_warning,
+        &[Remote(MIN * 100, MIN), Remote(MIN * 100, 2 * MIN), Remote(MIN * 100, 3 * MIN), Tick(T)],
+        &[(T, logout(LogoutReason::Idle))]);
     check("remote activity during the warning clears it", cfg(),
         &[Tick(4 * MIN), Server(None, 4 * MIN), Remote(4 * MIN + 1_000, 4 * MIN + 1_500)],
         &[(4 * MIN, CHECK), (4 * MIN, warn(W)), (4 * MIN + 1_500, CLEARED)]);

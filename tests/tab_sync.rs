@@ -5,9 +5,9 @@
 use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
 use inactivity_core::reason::LogoutReason::{self, *};
 use inactivity_core::tab_sync::{
-    abandoned, logout_role, parse_ms, record_at_logout, scope_of_key, start_last_activity, Calls,
-    LockOutcome, LogoutRecord, Role, Scope, Shared, TabOutput, TabSync, ABANDONED_AFTER_MS,
-    CATCH_UP_MS,
+    abandoned, logout_role, parse_ms, record_at_logout, replaces_stored, scope_of_key,
+    start_last_activity, Calls, LockOutcome, LogoutRecord, Role, Scope, Shared, TabOutput, TabSync,
+    ABANDONED_AFTER_MS, CATCH_UP_MS,
 };
 use inactivity_core::tabs::{decode, encode, TabMessage};
 
@@ -165,7 +165,7 @@ fn exactly_one_leader_whatever_the_order_of_the_lock_grants() {
     const STARTED: u64 = 100;
     let check = |reason: LogoutReason, lock, rec: Option<LogoutRecord>, expected: Role| {
         assert_eq!(
-            logout_role(reason, lock, rec, STARTED),
+            logout_role(reason, lock, rec, STARTED, STARTED + 1_000),
             expected,
             "{reason:?} {lock:?} {rec:?}"
         );
@@ -257,7 +257,7 @@ fn messages(outputs: &[TabOutput]) -> Vec<TabMessage> {
         .iter()
         .filter_map(|o| match o {
             TabOutput::Broadcast(text) => Some(decode(text).expect("valid").1),
-            TabOutput::StoreLastActivity(_) => None,
+            TabOutput::StoreLastActivity(_) | TabOutput::ClearLogoutRecord => None,
         })
         .collect()
 }
@@ -447,7 +447,13 @@ fn a_woken_tab_whose_session_ended_elsewhere_logs_out_quietly() {
     // Still inside its own period: other-tab.
     let mut machine = IdleMachine::new(config(), 1_000);
     let mut sync = TabSync::new(1, 1_000);
-    sync.handle_wake(&mut machine, &ended, 2 * MIN);
+    let ended_recently = Shared {
+        last_activity_ms: Some(MIN + 50_000),
+        record: record(MIN + 40_000, Calls::Done),
+        storage: true,
+        peers: true,
+    };
+    sync.handle_wake(&mut machine, &ended_recently, 2 * MIN);
     assert_eq!(
         machine.poll_action(),
         Some(Action::Logout { reason: OtherTab })
@@ -626,6 +632,7 @@ impl Sim {
                     }
                 }
                 TabOutput::StoreLastActivity(at) => self.storage = self.storage.map(|s| s.max(at)),
+                TabOutput::ClearLogoutRecord => {}
             }
         }
         let tab = &mut self.tabs[i];
@@ -768,4 +775,91 @@ fn ten_thousand_requests_in_ten_minutes_arm_each_timer_at_most_twice_per_period(
     }
     let sent = sim.tabs[0].sent.len();
     assert!(sent <= 601, "{sent} messages for 10,000 requests in 600 s");
+}
+
+/// A time from the future (a clock that jumped back, or a value a script wrote) is invalid:
+/// ignored and overwritten, never clamped to now.
+#[test]
+fn values_from_the_future_are_ignored_and_overwritten() {
+    // A shared last activity from the future: not applied, and this tab's own is stored over it.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let future = Shared {
+        last_activity_ms: Some(60 * MIN),
+        storage: true,
+        peers: true,
+        ..Shared::default()
+    };
+    sync.handle_wake(&mut machine, &future, MIN);
+    assert_eq!(machine.last_activity_ms(), 0);
+    assert_eq!(drain(&mut sync), [TabOutput::StoreLastActivity(0)]);
+    // Waking again and again with it never keeps the session alive.
+    for t in 2..5 {
+        sync.handle_wake(&mut machine, &future, t * MIN);
+    }
+    sync.handle_wake(&mut machine, &future, T);
+    assert!(
+        machine.is_logged_out(),
+        "expired despite the value from the future"
+    );
+
+    // A logout record from the future: not a logout, and cleared.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let bogus = Shared {
+        record: record(60 * MIN, Calls::Done),
+        storage: true,
+        ..Shared::default()
+    };
+    sync.handle_wake(&mut machine, &bogus, MIN);
+    assert!(!machine.is_logged_out());
+    assert_eq!(drain(&mut sync), [TabOutput::ClearLogoutRecord]);
+
+    // A new tab does not start from either.
+    assert_eq!(
+        start_last_activity(Some(60 * MIN), None, Some(T), MIN, None, MIN),
+        MIN
+    );
+    assert_eq!(
+        start_last_activity(
+            Some(MIN / 2),
+            record(60 * MIN, Calls::Done),
+            Some(T),
+            MIN,
+            None,
+            MIN
+        ),
+        MIN / 2,
+        "a future record does not end the session"
+    );
+    // Nor do they decide the logout, or keep abandoned keys for ever.
+    assert_eq!(
+        logout_role(
+            Idle,
+            LockOutcome::Granted,
+            record(60 * MIN, Calls::Done),
+            0,
+            MIN
+        ),
+        Role::Leader
+    );
+    assert_eq!(
+        record_at_logout(record(60 * MIN, Calls::Done), Idle, 0, MIN),
+        record(MIN, Calls::Pending)
+    );
+    assert!(abandoned(
+        Some(u64::MAX / 2),
+        record(u64::MAX / 2, Calls::Done),
+        MIN
+    ));
+    // Storing: a stored value from the future is always replaced.
+    assert!(replaces_stored(Some(60 * MIN), MIN, MIN));
+    assert!(!replaces_stored(Some(MIN), MIN - 1, MIN));
+    assert!(replaces_stored(None, MIN, MIN));
+    // A message about activity in the future changes nothing.
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    let text = encode(&TabMessage::Activity { at_ms: 60 * MIN }, "other");
+    sync.handle_message(&text, &mut machine, MIN);
+    assert_eq!(machine.last_activity_ms(), 0);
 }

@@ -1,9 +1,12 @@
 //! Cross-tab messages: any text through `decode`. Never a panic; what is accepted is a JSON
-//! object serde_json agrees with, and re-encodes to a message that decodes the same.
+//! object serde_json agrees with, and re-encodes to a message that decodes the same; fed to a
+//! tab, an activity from the future (beyond the tolerance) never moves its last activity.
 #![no_main]
 
 mod common;
 
+use inactivity_core::idle::{IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS};
+use inactivity_core::tab_sync::TabSync;
 use inactivity_core::tabs::{decode, encode, TabMessage};
 use libfuzzer_sys::fuzz_target;
 
@@ -35,5 +38,15 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(value["kind"].as_str(), Some(kind));
     assert_eq!(object.len(), fields, "no other fields");
     let again = encode(&msg, &from);
-    assert_eq!(decode(&again), Some((from, msg)));
+    assert_eq!(decode(&again), Some((from.clone(), msg)));
+    // Fed to a tab at a fixed "now": a time from the future is not activity.
+    const NOW: u64 = 1_700_000_000_000;
+    let mut machine = IdleMachine::new(IdleConfig::new(Some(300_000)), NOW - 60_000);
+    let mut sync = TabSync::new(1, NOW - 60_000);
+    sync.handle_message(text, &mut machine, NOW);
+    if let TabMessage::Activity { at_ms } = msg {
+        if at_ms > NOW + FUTURE_TOLERANCE_MS {
+            assert_eq!(machine.last_activity_ms(), NOW - 60_000, "future activity ignored");
+        }
+    }
 });

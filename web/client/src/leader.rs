@@ -26,7 +26,7 @@ use super::tabs::Records;
 use super::timer::Timeout;
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::{
-    logout_role, Calls, LockOutcome, LogoutRecord, Role, LEADER_WAIT_MS,
+    logout_role, valid_record, Calls, LockOutcome, LogoutRecord, Role, LEADER_WAIT_MS,
 };
 
 #[wasm_bindgen]
@@ -265,7 +265,7 @@ impl Coordinator {
             None => LockOutcome::Unavailable,
         };
         let record = self.records.as_ref().and_then(Records::get);
-        let role = logout_role(self.reason, outcome, record, self.started_ms);
+        let role = logout_role(self.reason, outcome, record, self.started_ms, now_ms());
         match role {
             Role::Leader => self.mark(Calls::Started, record),
             Role::Follower => self.guard = None,
@@ -297,7 +297,7 @@ impl Coordinator {
 
     fn mark(&self, calls: Calls, current: Option<LogoutRecord>) {
         if let Some(records) = &self.records {
-            let ended_ms = current
+            let ended_ms = valid_record(current, now_ms())
                 .filter(|r| r.ends_session_of(self.started_ms))
                 .map_or_else(now_ms, |r| r.ended_ms);
             records.set(LogoutRecord { ended_ms, calls });

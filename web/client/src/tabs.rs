@@ -19,7 +19,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Storage, StorageEvent, Window};
 use super::listeners::Listener;
 use inactivity_core::sort::sort;
 use inactivity_core::tab_sync::{
-    abandoned, parse_ms, scope_of_key, LogoutRecord, Scope, Shared, TabOutput,
+    abandoned, parse_ms, replaces_stored, scope_of_key, LogoutRecord, Scope, Shared, TabOutput,
 };
 use inactivity_core::tabs::MAX_MESSAGE_LEN;
 use inactivity_core::text::{concat, dec};
@@ -233,6 +233,11 @@ impl TabLink {
         match output {
             TabOutput::Broadcast(text) => self.send(text),
             TabOutput::StoreLastActivity(at_ms) => self.store_last_activity(*at_ms),
+            TabOutput::ClearLogoutRecord => {
+                if let Some(storage) = &self.storage {
+                    let _ = storage.remove_item(&self.scope.logout_key());
+                }
+            }
         }
     }
 
@@ -255,7 +260,7 @@ impl TabLink {
             .ok()
             .flatten()
             .and_then(|t| parse_ms(&t));
-        if stored.is_none_or(|s| at_ms > s) {
+        if replaces_stored(stored, at_ms, js_sys::Date::now() as u64) {
             let _ = storage.set_item(&key, &dec(at_ms));
         }
     }

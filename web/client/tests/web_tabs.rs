@@ -32,6 +32,7 @@ export function options(user, extra) {
   }, extra);
 }
 export function logouts() { return globalThis.__logouts.slice(); }
+export function wakeUp() { document.dispatchEvent(new Event("visibilitychange")); }
 export function channelName(user) { return "inactivity-timeout:v1:" + user; }
 export function listen(user) {
   const seen = [];
@@ -109,6 +110,8 @@ export function setItemFromAnotherDocument(key, value) {
 extern "C" {
     fn options(user: &str, extra: &JsValue) -> JsValue;
     fn logouts() -> js_sys::Array;
+    #[wasm_bindgen(js_name = wakeUp)]
+    fn wake_up();
     fn listen(user: &str) -> JsValue;
     fn post(user: &str, data: &JsValue);
     fn sleep(ms: u32) -> Promise;
@@ -199,6 +202,53 @@ fn start_about_to_expire(user: &str, left_ms: f64) -> InactivityTracker {
         &format!("{}", (now() - 10.0 * MIN + left_ms) as u64),
     );
     start(user)
+}
+
+/// A time from the future — a clock that jumped back, or a value a script wrote — keeps no
+/// session alive: a future last activity in storage and a future activity message are ignored,
+/// the session expires on time, and the stored value is overwritten.
+#[wasm_bindgen_test]
+async fn a_time_from_the_future_keeps_no_session_alive_and_is_overwritten() {
+    let user = "future";
+    let tracker = start_about_to_expire(user, 600.0);
+    let future = format!("{}", (now() + 3_600_000.0) as u64);
+    set_item(&key(user, "last-activity"), &future);
+    post(user, &message("activity", "at", &future));
+    eventually(3_000, "the idle logout", || logouts().length() == 1).await;
+    assert_eq!(logouts().get(0).as_string().as_deref(), Some("idle"));
+    let stored: f64 = get_item(&key(user, "last-activity"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::MAX);
+    assert!(
+        stored <= now(),
+        "the value from the future was overwritten: {stored}"
+    );
+    tracker.stop();
+}
+
+/// A logout record from the future does not log every new tab out at start.
+#[wasm_bindgen_test]
+async fn a_logout_record_from_the_future_logs_nobody_out() {
+    let user = "future-record";
+    set_item(
+        &key(user, "logout"),
+        &format!("1 {} done", (now() + 3_600_000.0) as u64),
+    );
+    let tracker = start(user);
+    wake_up(); // a wake-up reads the shared record
+    wait(300).await;
+    assert_eq!(
+        logouts().length(),
+        0,
+        "not logged out by a record from the future"
+    );
+    assert_eq!(
+        get_item(&key(user, "logout")),
+        None,
+        "the bogus record was removed"
+    );
+    assert!(remaining(&tracker) > 9.0 * MIN);
+    tracker.stop();
 }
 
 #[wasm_bindgen_test]
