@@ -26,7 +26,10 @@ pub mod policy;
 pub mod reason;
 pub mod return_to;
 pub mod sort;
-pub mod tab_sync;
 pub mod tabs;
 pub mod text;
 pub mod url;
+
+/// The older path of [`tabs`]: everything the cross-tab modules export, under the name the
+/// browser layer has always used.
+pub use tabs as tab_sync;

@@ -1,12 +1,14 @@
 //! Fuzzing cross-tab messages: every message round-trips in any key order
 //! and spacing; one mutation — each way a message can be wrong — makes it ignored; a hostile
-//! sender id never breaks the JSON; times from the future (in storage or in messages) never keep
-//! a session alive and never end one. The channel is untrusted and `decode` answers `None` for
+//! sender id never breaks the JSON; times from the future (in storage or in messages, holds
+//! included) never keep a session alive and never end one. The channel is untrusted and `decode` answers `None` for
 //! anything that is not exactly a message (there is no error to show: another tab's garbage is
 //! dropped, not reported). The long run is `npm run fuzz` (fuzz/, target `tabs`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_core::idle::{IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS};
+use inactivity_core::idle::{
+    HoldEndReason, HoldId, IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS, MAX_HOLD_LABEL_CHARS,
+};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tab_sync::{Calls, LogoutRecord, Shared, TabSync};
 use inactivity_core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
@@ -24,6 +26,8 @@ enum Seen {
     },
     /// Another tab's activity message.
     Message(i64),
+    /// Another tab's hold announcement, its start or its send time from the future.
+    FutureHold { since: i64, at: i64 },
 }
 
 /// An offset from now: mostly the past, often the far future, sometimes just within the
@@ -32,6 +36,14 @@ fn offset() -> impl Strategy<Value = i64> {
     prop_oneof![
         -600_000i64..=0,
         1i64..=FUTURE_TOLERANCE_MS as i64,
+        (FUTURE_TOLERANCE_MS as i64 + 1)..36_000_000,
+        Just(i64::MAX / 4),
+    ]
+}
+
+/// An offset beyond the tolerance.
+fn future() -> impl Strategy<Value = i64> {
+    prop_oneof![
         (FUTURE_TOLERANCE_MS as i64 + 1)..36_000_000,
         Just(i64::MAX / 4),
     ]
@@ -51,6 +63,10 @@ fn seen() -> impl Strategy<Value = (u64, Seen)> {
                     record
                 }),
             offset().prop_map(Seen::Message),
+            (future(), offset(), any::<bool>()).prop_map(|(f, o, which)| {
+                let (since, at) = if which { (f, o) } else { (o, f) };
+                Seen::FutureHold { since, at }
+            }),
         ],
     )
 }
@@ -71,7 +87,45 @@ fn message() -> impl Strategy<Value = TabMessage> {
         any::<u64>().prop_map(|last_activity_ms| TabMessage::Hello { last_activity_ms }),
         prop::sample::select(LogoutReason::ALL.to_vec())
             .prop_map(|reason| TabMessage::Logout { reason }),
+        (any::<u32>(), any::<u64>(), any::<u64>(), label()).prop_map(
+            |(hold, since_ms, at_ms, label)| {
+                TabMessage::Hold {
+                    hold: HoldId(hold),
+                    since_ms,
+                    at_ms,
+                    label,
+                }
+            }
+        ),
+        (
+            any::<u32>(),
+            prop::sample::select(HoldEndReason::ALL.to_vec())
+        )
+            .prop_map(|(hold, reason)| TabMessage::Release {
+                hold: HoldId(hold),
+                reason
+            }),
+        Just(TabMessage::Goodbye),
     ]
+}
+
+/// A valid hold label: quotes and backslashes (escaped on the wire), any script, up to the limit.
+fn label() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9 ]{0,20}[A-Za-z0-9]",
+        "[\"\\\\a-z]{1,30}",
+        "\\PC{1,100}",
+        Just("é".repeat(MAX_HOLD_LABEL_CHARS)),
+        Just("😀".repeat(MAX_HOLD_LABEL_CHARS)),
+    ]
+    .prop_filter("a valid label", |l| {
+        inactivity_core::idle::check_label(l).is_ok()
+    })
+}
+
+/// `label` as a JSON string literal, the way `encode` escapes it.
+fn json_label(label: &str) -> String {
+    format!("\"{}\"", label.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// The fields of a message as (key, raw JSON value), in our order.
@@ -93,6 +147,24 @@ fn fields(msg: &TabMessage, from: &str) -> Vec<(String, String)> {
             f.push(("kind".into(), "\"logout\"".into()));
             f.push(("reason".into(), format!("\"{}\"", reason.as_str())));
         }
+        TabMessage::Hold {
+            hold,
+            since_ms,
+            at_ms,
+            label,
+        } => {
+            f.push(("kind".into(), "\"hold\"".into()));
+            f.push(("hold".into(), hold.0.to_string()));
+            f.push(("since".into(), since_ms.to_string()));
+            f.push(("at".into(), at_ms.to_string()));
+            f.push(("label".into(), json_label(label)));
+        }
+        TabMessage::Release { hold, reason } => {
+            f.push(("kind".into(), "\"release\"".into()));
+            f.push(("hold".into(), hold.0.to_string()));
+            f.push(("reason".into(), format!("\"{}\"", reason.as_str())));
+        }
+        TabMessage::Goodbye => f.push(("kind".into(), "\"goodbye\"".into())),
     }
     f
 }
@@ -175,18 +247,42 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             ("from", "\"\""),
             ("from", "1"),
             ("from", "null"),
+            ("hold", "-1"),
+            ("hold", "4294967296"),
+            ("hold", "1.0"),
+            ("hold", "\"1\""),
+            ("since", "-1"),
+            ("since", "1e3"),
+            ("since", "null"),
+            ("label", "\"\""),
+            ("label", "\"  \""),
+            ("label", "1"),
+            ("label", "null"),
+            ("label", "\"a\\u0062\""),
+            ("label", "\"a\\tb\""),
+            ("label", "\"a\\/b\""),
+            ("label", "\"a\u{1}b\""),
+            ("label", "\"a\\\""),
+            ("reason", "\"gone\""),
+            ("reason", "\"Released\""),
         ])
         .prop_map(|(k, v)| Mutation::Value(k, v)),
-        prop::sample::select(vec!["v", "from", "kind", "at", "reason"]).prop_map(Mutation::Drop),
+        prop::sample::select(vec![
+            "v", "from", "kind", "at", "reason", "hold", "since", "label"
+        ])
+        .prop_map(Mutation::Drop),
         prop::sample::select(vec![
             ("extra", "1"),
             ("__proto__", "{}"),
             ("reason", "\"idle\""),
             ("at", "1"),
             ("V", "1"),
+            ("hold", "1"),
+            ("since", "1"),
+            ("label", "\"x\""),
         ])
         .prop_map(|(k, v)| Mutation::Add(k, v)),
-        (0usize..4).prop_map(Mutation::Repeat),
+        (0usize..7).prop_map(Mutation::Repeat),
         prop::sample::select(vec![",", "}", "x", "{}", "\u{0}", "//"]).prop_map(Mutation::Trailing),
         prop::sample::select(vec![
             "a b",
@@ -209,10 +305,10 @@ proptest! {
 
     /// Messages come back in any key order and spacing.
     #[test]
-    fn messages_round_trip_in_any_order(msg in message(), from in "[A-Za-z0-9_-]{1,64}", ws in whitespace(), order in Just(vec![0usize, 1, 2, 3]).prop_shuffle()) {
-        prop_assert_eq!(decode(&encode(&msg, &from)), Some((from.clone(), msg)));
+    fn messages_round_trip_in_any_order(msg in message(), from in "[A-Za-z0-9_-]{1,64}", ws in whitespace(), order in Just((0usize..7).collect::<Vec<_>>()).prop_shuffle()) {
+        prop_assert_eq!(decode(&encode(&msg, &from)), Some((from.clone(), msg.clone())));
         let f = fields(&msg, &from);
-        let shuffled: Vec<(String, String)> = order.iter().map(|&i| f[i].clone()).collect();
+        let shuffled: Vec<(String, String)> = order.iter().filter(|&&i| i < f.len()).map(|&i| f[i].clone()).collect();
         let text = render(&shuffled, &ws);
         if text.len() <= MAX_MESSAGE_LEN {
             prop_assert_eq!(decode(&text), Some((from, msg)), "{:?}", text);
@@ -255,7 +351,7 @@ proptest! {
                 }
             }
             Mutation::Repeat(i) => {
-                let again = f[*i].clone();
+                let again = f[*i % f.len()].clone();
                 f.push(again);
             }
             Mutation::Trailing(t) => trailing = t,
@@ -321,6 +417,11 @@ proptest! {
                     }
                     let shared = Shared { last_activity_ms: last, record, storage: true, peers: true };
                     sync.handle_wake(&mut machine, &shared, now);
+                }
+                Seen::FutureHold { since, at: sent } => {
+                    let hold = TabMessage::Hold { hold: HoldId(1), since_ms: at(now, *since), at_ms: at(now, *sent), label: "call".into() };
+                    sync.handle_message(&encode(&hold, "other"), &mut machine, now);
+                    prop_assert!(!machine.is_held(), "held by a hold from the future");
                 }
                 Seen::Message(o) => {
                     let a = at(now, *o);

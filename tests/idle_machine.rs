@@ -409,7 +409,7 @@ fn extreme_values_never_panic() {
     check("everything at zero", cfg(), &[Act(0), Remote(0, 0), Tick(0), Server(Some(0), 0)], &[]);
     check_from("start at the very end", cfg().with_slept_tolerance_ms(u64::MAX), u64::MAX, u64::MAX,
         &[Tick(u64::MAX), Act(0)], &[(u64::MAX, logout(Idle))]);
-    let huge = IdleConfig { timeout_ms: Some(T), warning_ms: u64::MAX, slept_tolerance_ms: u64::MAX };
+    let huge = IdleConfig { timeout_ms: Some(T), warning_ms: u64::MAX, slept_tolerance_ms: u64::MAX, max_hold_ms: u64::MAX };
     check("huge warning and tolerance", huge,
         &[Tick(u64::MAX)], &[(u64::MAX, logout(Idle))]);
 }

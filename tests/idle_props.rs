@@ -1,8 +1,8 @@
-//! Property tests of the idle machine: arbitrary inputs never panic and keep the invariants; a
-//! timer-driven machine matches a tiny reference model exactly.
+//! Property tests of the idle machine: arbitrary inputs (holds included) never panic and keep
+//! the invariants; a timer-driven machine matches a tiny reference model exactly.
 #![cfg(not(target_arch = "wasm32"))]
 
-use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_core::idle::{Action, HoldId, IdleConfig, IdleMachine, RemoteHold};
 use inactivity_core::reason::LogoutReason;
 use proptest::prelude::*;
 
@@ -14,7 +14,19 @@ enum Ev {
     Server(Option<u64>, u64),
     Out(LogoutReason, u64),
     Cfg(IdleConfig, u64),
+    /// `begin_hold(label, now)`
+    Hold(u64),
+    /// `release_hold(id, now)`
+    Release(u32, u64),
+    /// `handle_remote_hold({tab, id, since, sent}, now)`
+    RemoteHold(u8, u32, u64, u64, u64),
+    /// `handle_remote_release(tab, id, now)`
+    RemoteRelease(u8, u32, u64),
+    /// `handle_tab_gone(tab, now)`
+    Gone(u8, u64),
 }
+
+const TABS: [&str; 3] = ["a", "b", "c"];
 
 fn time() -> impl Strategy<Value = u64> {
     prop_oneof![
@@ -30,11 +42,13 @@ fn config() -> impl Strategy<Value = IdleConfig> {
         prop_oneof![1 => Just(None), 4 => (0u64..1_000_000).prop_map(Some), 1 => any::<u64>().prop_map(Some)],
         prop_oneof![0u64..500_000, any::<u64>()],
         prop_oneof![0u64..20_000, any::<u64>()],
+        prop_oneof![0u64..2_000_000, any::<u64>()],
     )
-        .prop_map(|(timeout_ms, warning_ms, slept_tolerance_ms)| IdleConfig {
+        .prop_map(|(timeout_ms, warning_ms, slept_tolerance_ms, max_hold_ms)| IdleConfig {
             timeout_ms,
             warning_ms,
             slept_tolerance_ms,
+            max_hold_ms,
         })
 }
 
@@ -47,6 +61,11 @@ fn event() -> impl Strategy<Value = Ev> {
         2 => (prop::option::of(time()), time()).prop_map(|(d, n)| Ev::Server(d, n)),
         1 => (reason, time()).prop_map(|(r, n)| Ev::Out(r, n)),
         1 => (config(), time()).prop_map(|(c, n)| Ev::Cfg(c, n)),
+        2 => time().prop_map(Ev::Hold),
+        2 => (0u32..4, time()).prop_map(|(i, n)| Ev::Release(i, n)),
+        2 => (0u8..3, 0u32..3, time(), time(), time()).prop_map(|(t, i, s, a, n)| Ev::RemoteHold(t, i, s, a, n)),
+        1 => (0u8..3, 0u32..3, time()).prop_map(|(t, i, n)| Ev::RemoteRelease(t, i, n)),
+        1 => (0u8..3, time()).prop_map(|(t, n)| Ev::Gone(t, n)),
     ]
 }
 
@@ -73,16 +92,33 @@ proptest! {
                     Ev::Server(d, n) => { m.handle_server_deadline(d, n); n }
                     Ev::Out(r, n) => { m.handle_logout(r, n); n }
                     Ev::Cfg(c, n) => { m.set_config(c, n); n }
+                    Ev::Hold(n) => { let _ = m.begin_hold("call", n); n }
+                    Ev::Release(i, n) => { m.release_hold(HoldId(i), n); n }
+                    Ev::RemoteHold(t, i, since_ms, sent_ms, n) => {
+                        let hold = RemoteHold { tab: TABS[usize::from(t)], id: HoldId(i), label: "call", since_ms, sent_ms };
+                        m.handle_remote_hold(hold, n);
+                        n
+                    }
+                    Ev::RemoteRelease(t, i, n) => {
+                        m.handle_remote_release(TABS[usize::from(t)], HoldId(i), inactivity_core::idle::HoldEndReason::Released, n);
+                        n
+                    }
+                    Ev::Gone(t, n) => { m.handle_tab_gone(TABS[usize::from(t)], n); n }
                 };
             }
             if let Some(t) = m.poll_timeout() {
                 prop_assert!(t > now, "deadline {} not after now {}", t, now);
             }
-            prop_assert_eq!(m.poll_timeout().is_none(), m.is_logged_out() || m.config().timeout_ms.is_none());
+            prop_assert_eq!(
+                m.poll_timeout().is_none(),
+                m.is_logged_out() || (m.config().timeout_ms.is_none() && !m.is_held())
+            );
+            prop_assert!(!(m.is_logged_out() && m.is_held()), "holds end with the session");
             prop_assert!(m.is_logged_out() || m.last_activity_ms() <= now);
             if let (Some(remaining), Some(timeout)) = (m.remaining_ms(now), m.config().timeout_ms) {
                 prop_assert!(remaining <= timeout);
             }
+            let held = m.is_held();
             while let Some(action) = m.poll_action() {
                 if logouts > 0 { after_logout += 1; }
                 match action {
@@ -91,11 +127,14 @@ proptest! {
                         prop_assert_eq!(m.logout_reason(), Some(reason));
                     }
                     Action::Warn { remaining_ms } => {
+                        prop_assert!(!held, "a warning while held");
                         prop_assert!(remaining_ms > 0);
                         prop_assert!(remaining_ms < m.config().timeout_ms.unwrap_or(0));
                         prop_assert!(remaining_ms <= m.config().warning_ms);
                     }
-                    Action::CheckServerDeadline | Action::WarningCleared => {}
+                    Action::HoldEnded { at_ms, .. } => prop_assert!(at_ms <= now),
+                    Action::HoldBegan { hold } => prop_assert!(hold.since_ms <= now),
+                    Action::CheckServerDeadline | Action::WarningCleared | Action::KeepAlive => {}
                 }
             }
         }
@@ -159,8 +198,9 @@ proptest! {
                 (None, None) => break,
             };
             while let Some(action) = m.poll_action() {
+                let check = action == Action::CheckServerDeadline;
                 got.push((now, action));
-                if action == Action::CheckServerDeadline { m.handle_server_deadline(None, now); }
+                if check { m.handle_server_deadline(None, now); }
             }
             if m.poll_timeout() != armed { armed = m.poll_timeout(); if armed.is_some() { arms += 1; } }
         }

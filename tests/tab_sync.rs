@@ -1,6 +1,6 @@
-//! The cross-tab decisions (`core::tab_sync`): scope names, the storage records, the start
-//! value of a new tab, the logout role, and the `TabSync` driver — alone and in a virtual-clock
-//! simulation of three tabs, where the traffic bound is measured.
+//! The cross-tab decisions (`core::tabs`): scope names, the storage records, the start value of
+//! a new tab, the logout role, and the `TabSync` driver alone (the virtual-clock simulation of
+//! several tabs, where the traffic bound is measured, is `tests/tabs_simulation/`).
 
 use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
 use inactivity_core::reason::LogoutReason::{self, *};
@@ -9,7 +9,7 @@ use inactivity_core::tab_sync::{
     start_last_activity, Calls, LockOutcome, LogoutRecord, Role, Scope, Shared, TabOutput, TabSync,
     ABANDONED_AFTER_MS, CATCH_UP_MS,
 };
-use inactivity_core::tabs::{decode, encode, TabMessage};
+use inactivity_core::tabs::{decode, encode, TabMessage, FUTURE_TOLERANCE_MS};
 
 const SEC: u64 = 1_000;
 const MIN: u64 = 60 * SEC;
@@ -109,6 +109,26 @@ fn stored_times_are_parsed_strictly() {
     check(" 1", None);
     check("1 ", None);
     check("١٢", None);
+}
+
+#[test]
+fn a_stored_last_activity_is_replaced_by_a_later_one_and_always_when_from_the_future() {
+    const NOW: u64 = 10 * MIN;
+    // (stored, at) → replace?
+    let check = |stored: Option<u64>, at: u64, expected: bool| {
+        assert_eq!(
+            replaces_stored(stored, at, NOW),
+            expected,
+            "{stored:?} {at}"
+        );
+    };
+    check(None, NOW, true);
+    check(Some(NOW - MIN), NOW, true);
+    check(Some(NOW), NOW - MIN, false);
+    check(Some(NOW), NOW, false);
+    check(Some(NOW + FUTURE_TOLERANCE_MS), NOW - MIN, false); // within the tolerance: valid
+    check(Some(NOW + FUTURE_TOLERANCE_MS + 1), NOW - MIN, true); // from the future: invalid
+    check(Some(u64::MAX), 0, true);
 }
 
 #[test]
@@ -565,301 +585,4 @@ fn a_catch_up_cannot_be_stretched_by_a_clock_that_steps_back() {
     // The wall clock jumps back an hour: the catch-up ends at the next wake-up, not in an hour.
     sync.handle_wake(&mut machine, &no_storage, BASE - 40 * MIN);
     assert!(!sync.catching_up());
-}
-
-// ---- A virtual-clock simulation of three tabs with the driver, to measure the traffic. ----
-
-struct Tab {
-    machine: IdleMachine,
-    sync: TabSync,
-    timer: Option<u64>,
-    /// How many times the one timer was (re-)armed, the way the layer arms it.
-    arms: u32,
-    sent: Vec<(u64, TabMessage)>,
-    logouts: Vec<(u64, LogoutReason)>,
-}
-
-struct Sim {
-    now: u64,
-    tabs: Vec<Tab>,
-    /// (deliver at, to, text)
-    wire: Vec<(u64, usize, String)>,
-    storage: Option<u64>,
-}
-
-impl Sim {
-    fn new(n: u64) -> Sim {
-        let tabs = (0..n)
-            .map(|i| Tab {
-                machine: IdleMachine::new(config(), 0),
-                sync: TabSync::new(i, 0),
-                timer: None,
-                arms: 0,
-                sent: Vec::new(),
-                logouts: Vec::new(),
-            })
-            .collect();
-        let mut sim = Sim {
-            now: 0,
-            tabs,
-            wire: Vec::new(),
-            storage: Some(0),
-        };
-        for i in 0..sim.tabs.len() {
-            sim.service(i);
-        }
-        sim
-    }
-
-    fn service(&mut self, i: usize) {
-        let now = self.now;
-        let mut logout = None;
-        while let Some(action) = self.tabs[i].machine.poll_action() {
-            if let Action::Logout { reason } = action {
-                self.tabs[i].logouts.push((now, reason));
-                logout = Some(reason);
-            }
-        }
-        if let Some(reason) = logout {
-            let _ = self.tabs[i].sync.handle_logout(reason);
-        }
-        while let Some(output) = self.tabs[i].sync.poll_output() {
-            match output {
-                TabOutput::Broadcast(text) => {
-                    self.tabs[i].sent.push((now, decode(&text).unwrap().1));
-                    for to in (0..self.tabs.len()).filter(|&to| to != i) {
-                        self.wire.push((now + 3, to, text.clone()));
-                    }
-                }
-                TabOutput::StoreLastActivity(at) => self.storage = self.storage.map(|s| s.max(at)),
-                TabOutput::ClearLogoutRecord => {}
-            }
-        }
-        let tab = &mut self.tabs[i];
-        let next = match (tab.machine.poll_timeout(), tab.sync.poll_timeout()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if next != tab.timer {
-            tab.timer = next;
-            tab.arms += u32::from(next.is_some());
-        }
-    }
-
-    fn run_until(&mut self, until: u64) {
-        loop {
-            let timer = (0..self.tabs.len())
-                .filter_map(|i| self.tabs[i].timer.map(|t| (t, i)))
-                .min();
-            let wire = self
-                .wire
-                .iter()
-                .enumerate()
-                .map(|(k, (t, _, _))| (*t, k))
-                .min();
-            let next = match (timer, wire) {
-                (Some(t), Some(w)) if w.0 <= t.0 => Some((w.0, None, Some(w.1))),
-                (Some(t), _) => Some((t.0, Some(t.1), None)),
-                (None, Some(w)) => Some((w.0, None, Some(w.1))),
-                (None, None) => None,
-            };
-            let Some((at, timer, wire)) = next.filter(|(at, _, _)| *at <= until) else {
-                break;
-            };
-            self.now = self.now.max(at);
-            if let Some(i) = timer {
-                self.tabs[i].timer = None;
-                let shared = Shared {
-                    last_activity_ms: self.storage,
-                    storage: true,
-                    peers: true,
-                    record: None,
-                };
-                let tab = &mut self.tabs[i];
-                tab.sync.handle_wake(&mut tab.machine, &shared, self.now);
-                self.service(i);
-            }
-            if let Some(k) = wire {
-                let (_, to, text) = self.wire.remove(k);
-                let tab = &mut self.tabs[to];
-                tab.sync.handle_message(&text, &mut tab.machine, self.now);
-                self.service(to);
-            }
-        }
-        self.now = until;
-    }
-}
-
-#[test]
-fn three_tabs_at_100_requests_a_second_exchange_about_one_message_per_second() {
-    let mut sim = Sim::new(3);
-    let minute = MIN;
-    // 100 requests a second in tab 0 and 10 a second in tab 1, for one minute.
-    let mut t = 0;
-    while t < minute {
-        sim.run_until(t);
-        let tab = &mut sim.tabs[0];
-        tab.sync.handle_local_activity(&mut tab.machine, sim.now);
-        sim.service(0);
-        if t % 100 == 0 {
-            let tab = &mut sim.tabs[1];
-            tab.sync.handle_local_activity(&mut tab.machine, sim.now);
-            sim.service(1);
-        }
-        t += 10;
-    }
-    sim.run_until(minute + 2 * SEC);
-    let per_second: Vec<f64> = sim
-        .tabs
-        .iter()
-        .map(|t| t.sent.len() as f64 / 61.0)
-        .collect();
-    assert!(
-        per_second[0] <= 1.0 && per_second[1] <= 1.0,
-        "{per_second:?}"
-    );
-    assert_eq!(
-        sim.tabs[2].sent.len(),
-        0,
-        "a tab without activity sends nothing"
-    );
-    // The others know the last activity up to one interval late, until tab 0's own deadline
-    // (its warning point) tells them the rest — before any of them warns.
-    let last = sim.tabs[0].machine.last_activity_ms();
-    for tab in &sim.tabs {
-        assert!(last - tab.machine.last_activity_ms() < SEC);
-    }
-    sim.run_until(last + T - MIN + SEC);
-    for tab in &sim.tabs {
-        assert_eq!(
-            tab.machine.last_activity_ms(),
-            last,
-            "every tab knows the last activity"
-        );
-    }
-    // Then idle: one tab logs out on its timer, the others within the channel's delay.
-    sim.run_until(last + T + SEC);
-    let times: Vec<u64> = sim.tabs.iter().map(|t| t.logouts[0].0).collect();
-    assert!(
-        times
-            .iter()
-            .all(|&at| at >= last + T && at <= last + T + 10),
-        "{times:?}"
-    );
-    for tab in &sim.tabs {
-        assert_eq!(tab.logouts.len(), 1);
-    }
-}
-
-#[test]
-fn ten_thousand_requests_in_ten_minutes_arm_each_timer_at_most_twice_per_period() {
-    let mut sim = Sim::new(3);
-    let initial: Vec<u32> = sim.tabs.iter().map(|t| t.arms).collect();
-    let mut t = 0;
-    while t < 10 * MIN {
-        sim.run_until(t);
-        let tab = &mut sim.tabs[0];
-        tab.sync.handle_local_activity(&mut tab.machine, sim.now);
-        sim.service(0);
-        t += 60;
-    }
-    sim.run_until(10 * MIN);
-    let periods = (10 * MIN).div_ceil(T) as u32;
-    for (i, tab) in sim.tabs.iter().enumerate() {
-        let re_arms = tab.arms - initial[i];
-        assert!(
-            re_arms <= 2 * periods,
-            "tab {i}: {re_arms} re-arms in {periods} periods"
-        );
-        assert!(tab.logouts.is_empty());
-    }
-    let sent = sim.tabs[0].sent.len();
-    assert!(sent <= 601, "{sent} messages for 10,000 requests in 600 s");
-}
-
-/// A time from the future (a clock that jumped back, or a value a script wrote) is invalid:
-/// ignored and overwritten, never clamped to now.
-#[test]
-fn values_from_the_future_are_ignored_and_overwritten() {
-    // A shared last activity from the future: not applied, and this tab's own is stored over it.
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
-    let future = Shared {
-        last_activity_ms: Some(60 * MIN),
-        storage: true,
-        peers: true,
-        ..Shared::default()
-    };
-    sync.handle_wake(&mut machine, &future, MIN);
-    assert_eq!(machine.last_activity_ms(), 0);
-    assert_eq!(drain(&mut sync), [TabOutput::StoreLastActivity(0)]);
-    // Waking again and again with it never keeps the session alive.
-    for t in 2..5 {
-        sync.handle_wake(&mut machine, &future, t * MIN);
-    }
-    sync.handle_wake(&mut machine, &future, T);
-    assert!(
-        machine.is_logged_out(),
-        "expired despite the value from the future"
-    );
-
-    // A logout record from the future: not a logout, and cleared.
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
-    let bogus = Shared {
-        record: record(60 * MIN, Calls::Done),
-        storage: true,
-        ..Shared::default()
-    };
-    sync.handle_wake(&mut machine, &bogus, MIN);
-    assert!(!machine.is_logged_out());
-    assert_eq!(drain(&mut sync), [TabOutput::ClearLogoutRecord]);
-
-    // A new tab does not start from either.
-    assert_eq!(
-        start_last_activity(Some(60 * MIN), None, Some(T), MIN, None, MIN),
-        MIN
-    );
-    assert_eq!(
-        start_last_activity(
-            Some(MIN / 2),
-            record(60 * MIN, Calls::Done),
-            Some(T),
-            MIN,
-            None,
-            MIN
-        ),
-        MIN / 2,
-        "a future record does not end the session"
-    );
-    // Nor do they decide the logout, or keep abandoned keys for ever.
-    assert_eq!(
-        logout_role(
-            Idle,
-            LockOutcome::Granted,
-            record(60 * MIN, Calls::Done),
-            0,
-            MIN
-        ),
-        Role::Leader
-    );
-    assert_eq!(
-        record_at_logout(record(60 * MIN, Calls::Done), Idle, 0, MIN),
-        record(MIN, Calls::Pending)
-    );
-    assert!(abandoned(
-        Some(u64::MAX / 2),
-        record(u64::MAX / 2, Calls::Done),
-        MIN
-    ));
-    // Storing: a stored value from the future is always replaced.
-    assert!(replaces_stored(Some(60 * MIN), MIN, MIN));
-    assert!(!replaces_stored(Some(MIN), MIN - 1, MIN));
-    assert!(replaces_stored(None, MIN, MIN));
-    // A message about activity in the future changes nothing.
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
-    let text = encode(&TabMessage::Activity { at_ms: 60 * MIN }, "other");
-    sync.handle_message(&text, &mut machine, MIN);
-    assert_eq!(machine.last_activity_ms(), 0);
 }

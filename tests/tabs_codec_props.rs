@@ -2,6 +2,7 @@
 //! agrees with it on well-formed objects in any key order; mutations never panic.
 #![cfg(not(target_arch = "wasm32"))]
 
+use inactivity_core::idle::{HoldEndReason, HoldId};
 use inactivity_core::reason::LogoutReason;
 use inactivity_core::tabs::{decode, encode, TabMessage};
 use proptest::prelude::*;
@@ -12,6 +13,27 @@ fn message() -> impl Strategy<Value = TabMessage> {
         any::<u64>().prop_map(|last_activity_ms| TabMessage::Hello { last_activity_ms }),
         prop::sample::select(LogoutReason::ALL.to_vec())
             .prop_map(|reason| TabMessage::Logout { reason }),
+        (
+            any::<u32>(),
+            any::<u64>(),
+            any::<u64>(),
+            "[ -~é😀]{0,99}[!-~é😀]"
+        )
+            .prop_map(|(hold, since_ms, at_ms, label)| TabMessage::Hold {
+                hold: HoldId(hold),
+                since_ms,
+                at_ms,
+                label
+            }),
+        (
+            any::<u32>(),
+            prop::sample::select(HoldEndReason::ALL.to_vec())
+        )
+            .prop_map(|(hold, reason)| TabMessage::Release {
+                hold: HoldId(hold),
+                reason
+            }),
+        Just(TabMessage::Goodbye),
     ]
 }
 
@@ -62,10 +84,23 @@ proptest! {
     #[test]
     fn serde_json_objects_decode(msg in message(), sender in "[A-Za-z0-9_-]{1,64}", pretty in any::<bool>()) {
         let mut value = serde_json::json!({ "v": 1, "from": sender });
-        match msg {
+        match msg.clone() {
             TabMessage::Activity { at_ms } => { value["kind"] = "activity".into(); value["at"] = at_ms.into(); }
             TabMessage::Hello { last_activity_ms } => { value["kind"] = "hello".into(); value["at"] = last_activity_ms.into(); }
             TabMessage::Logout { reason } => { value["kind"] = "logout".into(); value["reason"] = reason.as_str().into(); }
+            TabMessage::Hold { hold, since_ms, at_ms, ref label } => {
+                value["kind"] = "hold".into();
+                value["hold"] = hold.0.into();
+                value["since"] = since_ms.into();
+                value["at"] = at_ms.into();
+                value["label"] = label.as_str().into();
+            }
+            TabMessage::Release { hold, reason } => {
+                value["kind"] = "release".into();
+                value["hold"] = hold.0.into();
+                value["reason"] = reason.as_str().into();
+            }
+            TabMessage::Goodbye => value["kind"] = "goodbye".into(),
         }
         let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
         prop_assert_eq!(decode(&text), Some((sender, msg)));

@@ -71,9 +71,10 @@
 //! already seen), every timestamp the machine holds is shifted back by the size of the step: the
 //! idle time already elapsed is kept, and the jump never extends the session (fail closed).
 //! Remote activity reported in the future (beyond [`FUTURE_TOLERANCE_MS`]) is invalid and
-//! ignored — never clamped to `now_ms`, which would let a bad value keep the session alive. A
-//! wall clock stepping forwards looks exactly like sleep, and is treated as such. So every `now_ms` must be the current time: an
-//! older timestamp (a request recorded before the machine existed, replayed later) reads as the
+//! ignored — never clamped to `now_ms`, which would let a bad value keep the session alive; so
+//! is another tab's hold that claims to begin (or to be announced) in the future. A wall clock
+//! stepping forwards looks exactly like sleep, and is treated as such. So every `now_ms` must be
+//! the current time: an older timestamp (a request recorded before the machine existed, replayed later) reads as the
 //! clock stepping back and makes the deadlines earlier by that much — fail closed, but pass
 //! `max(recorded, last_activity_ms())` or the current time instead.
 //!
@@ -86,7 +87,44 @@
 //! `handle_remote_activity` **before** any other event after a wake-up — otherwise a frozen
 //! tab could log out (and, through the channel, log out every tab) although the user was active
 //! in another one. Only broadcast a local activity when [`IdleMachine::is_logged_out`] is still
-//! false after handling it.
+//! false after handling it. (`tabs::TabSync` drives a machine this way.)
+//!
+//! # Holds
+//!
+//! An interaction in progress (a call) holds the session (see [`hold`] for the bounds): while
+//! any hold is active, in this tab ([`IdleMachine::begin_hold`]) or in another tab of the session
+//! ([`IdleMachine::handle_remote_hold`]), the machine neither warns nor logs out for idleness —
+//! a warning shown when a hold begins is cleared — and [`IdleMachine::state`] is
+//! [`IdleState::Held`]. When the last hold ends (released, at its max duration, or its tab
+//! gone), the idle timer runs from that moment. Holds do not stop a logout for an outside reason
+//! ([`IdleMachine::handle_logout`]): the session is over anyway.
+//!
+//! ```
+//! use inactivity_core::idle::{Action, HoldEndReason, IdleConfig, IdleMachine, IdleState};
+//!
+//! let config = IdleConfig::new(Some(300_000)).with_max_hold_ms(3_600_000);
+//! let mut machine = IdleMachine::new(config, 0);
+//! let call = machine.begin_hold("Call 42", 200_000).unwrap();
+//! assert!(matches!(machine.poll_action(), Some(Action::HoldBegan { .. })));
+//! assert_eq!(machine.state(), IdleState::Held);
+//!
+//! machine.handle_timeout(200_000 + 150_000); // half a timeout since the last counted call
+//! assert_eq!(machine.poll_action(), Some(Action::KeepAlive));
+//!
+//! machine.release_hold(call, 1_000_000);
+//! assert!(matches!(
+//!     machine.poll_action(),
+//!     Some(Action::HoldEnded { reason: HoldEndReason::Released, at_ms: 1_000_000, .. })
+//! ));
+//! assert_eq!(machine.expiry_ms(), Some(1_300_000)); // the timer runs from the release
+//! ```
+//!
+//! While a hold of this tab is active, the server's idle deadline still runs (it counts API
+//! calls): the machine asks for one call of the tracker's own ([`Action::KeepAlive`]) whenever
+//! half a timeout has passed since the last counted call it knows of — local, another tab's, or
+//! an earlier keep-alive — so at most once per half timeout, and once only however far time
+//! jumps. A keep-alive counts as activity here (the server counts it too); tabs holding only
+//! through another tab's hold make none.
 #![deny(
     clippy::arithmetic_side_effects,
     clippy::indexing_slicing,
@@ -95,136 +133,28 @@
     clippy::panic
 )]
 
+mod action;
+mod config;
+mod engine;
+pub mod hold;
+
+pub use action::{Action, IdleState};
+pub use config::{
+    is_future, IdleConfig, DEFAULT_SLEPT_TOLERANCE_MS, DEFAULT_WARNING_MS, FUTURE_TOLERANCE_MS,
+    MIN_SERVER_EXTENSION_MS, SERVER_CHECK_WAIT_MS,
+};
+pub use hold::{
+    check_label, check_max_hold_seconds, HoldEndReason, HoldError, HoldId, HoldInfo, RemoteHold,
+    DEFAULT_MAX_HOLD_MS, DEFAULT_MAX_HOLD_SECONDS, HOLD_LEASE_MS, HOLD_REFRESH_MS, MAX_HOLDS,
+    MAX_HOLD_LABEL_CHARS, MAX_MAX_HOLD_SECONDS, MAX_REMOTE_HOLDS, MIN_MAX_HOLD_SECONDS,
+};
+
 use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
-use super::reason::LogoutReason;
+use crate::reason::LogoutReason;
 
-/// The default warning lead: 60 seconds before expiry.
-pub const DEFAULT_WARNING_MS: u64 = 60_000;
-
-/// The default lateness (5 seconds) beyond which an expiry counts as slept-through rather than
-/// idle. Browsers delay ordinary timers by a few milliseconds; a hidden, throttled, frozen or
-/// sleeping page misses its deadline by far more.
-pub const DEFAULT_SLEPT_TOLERANCE_MS: u64 = 5_000;
-
-/// How long the machine waits for [`IdleMachine::handle_server_deadline`] after emitting
-/// [`Action::CheckServerDeadline`] before it warns anyway (capped at half the warning window,
-/// and never past the expiry).
-pub const SERVER_CHECK_WAIT_MS: u64 = 3_000;
-
-/// A server deadline must be later than the machine's own expiry by more than this to count as
-/// "the token was used elsewhere". Smaller differences are clock skew: the machine warns as
-/// planned. This also bounds how often a misbehaving server can make the machine re-check. The
-/// same tolerance applies above: a deadline beyond `now + timeout` by more than this is not
-/// trusted.
-pub const MIN_SERVER_EXTENSION_MS: u64 = 1_000;
-
-/// How far in the future a time from another tab or from shared storage may be and still count
-/// as now (the tabs of one browser share its clock; this absorbs delivery and rounding). Beyond
-/// it the time is invalid — a clock that jumped back, or a value a script wrote — and is
-/// ignored, never clamped to now: a value from the future must not keep a session alive.
-pub const FUTURE_TOLERANCE_MS: u64 = 5_000;
-
-/// Whether `at_ms` is later than `now_ms` by more than [`FUTURE_TOLERANCE_MS`]: invalid.
-pub fn is_future(at_ms: u64, now_ms: u64) -> bool {
-    at_ms > now_ms.saturating_add(FUTURE_TOLERANCE_MS)
-}
-
-/// The idle policy a machine enforces. All durations are milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IdleConfig {
-    /// The idle timeout; `None` when no timeout applies to this user: the machine then never
-    /// logs out for idleness (it still honours [`IdleMachine::handle_logout`]). `Some(0)` logs
-    /// out at once (fail closed).
-    pub timeout_ms: Option<u64>,
-    /// How long before expiry to warn; `0` = no warning. A value not below the timeout also
-    /// means no warning.
-    pub warning_ms: u64,
-    /// Lateness beyond which an expiry is reported as [`LogoutReason::Slept`] rather than
-    /// [`LogoutReason::Idle`]; see [`DEFAULT_SLEPT_TOLERANCE_MS`].
-    pub slept_tolerance_ms: u64,
-}
-
-impl IdleConfig {
-    /// A config with the given timeout, the default warning ([`DEFAULT_WARNING_MS`]) and the
-    /// default slept tolerance ([`DEFAULT_SLEPT_TOLERANCE_MS`]).
-    pub fn new(timeout_ms: Option<u64>) -> Self {
-        IdleConfig {
-            timeout_ms,
-            warning_ms: DEFAULT_WARNING_MS,
-            slept_tolerance_ms: DEFAULT_SLEPT_TOLERANCE_MS,
-        }
-    }
-
-    /// The same config with another warning lead (`0` = no warning).
-    #[must_use]
-    pub fn with_warning_ms(self, warning_ms: u64) -> Self {
-        IdleConfig { warning_ms, ..self }
-    }
-
-    /// The same config with another slept tolerance.
-    #[must_use]
-    pub fn with_slept_tolerance_ms(self, slept_tolerance_ms: u64) -> Self {
-        IdleConfig {
-            slept_tolerance_ms,
-            ..self
-        }
-    }
-
-    /// The warning lead actually in force: `Some(warning_ms)` when a timeout applies and
-    /// `0 < warning_ms < timeout_ms`, otherwise `None` (no warning).
-    pub fn effective_warning_ms(&self) -> Option<u64> {
-        let timeout = self.timeout_ms?;
-        (self.warning_ms > 0 && self.warning_ms < timeout).then_some(self.warning_ms)
-    }
-}
-
-impl Default for IdleConfig {
-    /// No timeout, the default warning and slept tolerance.
-    fn default() -> Self {
-        IdleConfig::new(None)
-    }
-}
-
-/// What the browser layer must do. Each variant is one instruction; see
-/// [`IdleMachine::poll_action`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Ask the server for its idle deadline without resetting it
-    /// (`GET /api/v2/tokens/me?preserveIdleTTL=true` → `dateTokenIdles`) and report the answer
-    /// with [`IdleMachine::handle_server_deadline`] — `None` on any failure. Not a counted
-    /// activity. The machine warns anyway if no answer comes within [`SERVER_CHECK_WAIT_MS`].
-    CheckServerDeadline,
-    /// Show the warning (or update its countdown, when already shown): the user will be logged
-    /// out in `remaining_ms` unless there is activity.
-    Warn {
-        /// Milliseconds left until expiry, at the `now_ms` of the call that produced the action.
-        remaining_ms: u64,
-    },
-    /// Hide the warning: activity (here, in another tab, or on the server) moved the deadline.
-    /// Only emitted after a [`Action::Warn`] that was actually polled.
-    WarningCleared,
-    /// Log out now. Emitted exactly once per machine, ever; nothing follows it. It supersedes
-    /// any action not yet polled, so the layer must also hide a visible warning.
-    Logout {
-        /// Why.
-        reason: LogoutReason,
-    },
-}
-
-/// Where the machine is; see [`IdleMachine::state`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdleState {
-    /// Counting down to the warning point (or to expiry when there is no warning), or no
-    /// timeout applies.
-    Active,
-    /// At the warning point; waiting (boundedly) for the server's deadline.
-    AwaitingServer,
-    /// The warning is shown; counting down to expiry.
-    Warning,
-    /// Logged out, for good.
-    LoggedOut(LogoutReason),
-}
+use hold::Entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -245,25 +175,43 @@ pub struct IdleMachine {
     /// is not this machine's lateness (a tab opened later, a policy that just got shorter).
     since_ms: u64,
     phase: Phase,
-    /// The deadline handed to the layer: never later than the true next deadline.
+    /// The deadline handed to the layer: never later than the true next deadline (but see
+    /// `postponed_ms`).
     armed_ms: Option<u64>,
+    /// A driver asked for nothing to be due before this (a catch-up with the other tabs).
+    postponed_ms: Option<u64>,
     actions: VecDeque<Action>,
     /// Whether the last warning-related action the layer polled was a `Warn`.
     layer_shows_warning: bool,
+    /// The active holds, this tab's and the other tabs', oldest first.
+    holds: Vec<Entry>,
+    /// The number of this tab's next hold.
+    next_hold_id: u32,
+    /// How many times this tab's own activity moved the last activity (a counted call, a
+    /// keep-alive, the end of one of its holds), and the latest: what a driver tells the others.
+    local_count: u64,
+    local_ms: u64,
+    /// When the last [`Action::KeepAlive`] was emitted.
+    last_keep_alive_ms: Option<u64>,
+    /// Whether the last activity is one (rather than the start of a fresh machine).
+    activity_seen: bool,
 }
 
 impl IdleMachine {
     /// A machine whose last activity is `now_ms` (a fresh sign-in or the first tab).
     pub fn new(config: IdleConfig, now_ms: u64) -> Self {
-        IdleMachine::with_last_activity(config, now_ms, now_ms)
+        let mut machine = IdleMachine::with_last_activity(config, now_ms, now_ms);
+        machine.activity_seen = false;
+        machine
     }
 
     /// A machine that starts from an existing last activity — the one shared by the other tabs
     /// of the same client and user — instead of from zero. A value in the future starts a fresh
     /// period at `now_ms` (callers filter invalid shared values first: see
-    /// `tab_sync::start_last_activity`). If that shared activity is already older than the timeout, the machine logs out
-    /// at once with [`LogoutReason::Idle`] (the first [`IdleMachine::poll_action`] says so), so
-    /// a layer must not pass a shared value older than the current sign-in.
+    /// [`start_last_activity`](crate::tabs::start_last_activity)). If that shared activity is
+    /// already older than the timeout, the machine logs out at once with
+    /// [`LogoutReason::Idle`] (the first [`IdleMachine::poll_action`] says so), so a layer must
+    /// not pass a shared value older than the current sign-in.
     pub fn with_last_activity(config: IdleConfig, last_activity_ms: u64, now_ms: u64) -> Self {
         let mut machine = IdleMachine {
             config,
@@ -272,8 +220,15 @@ impl IdleMachine {
             since_ms: now_ms,
             phase: Phase::Active,
             armed_ms: None,
+            postponed_ms: None,
             actions: VecDeque::new(),
             layer_shows_warning: false,
+            holds: Vec::new(),
+            next_hold_id: 1,
+            local_count: 0,
+            local_ms: 0,
+            last_keep_alive_ms: None,
+            activity_seen: true,
         };
         machine.advance(now_ms);
         machine.rearm(now_ms);
@@ -288,6 +243,7 @@ impl IdleMachine {
         self.advance(now_ms);
         if !self.is_logged_out() {
             self.set_last_activity(now_ms, now_ms);
+            self.count_local(now_ms);
         }
         self.rearm(now_ms);
     }
@@ -326,7 +282,7 @@ impl IdleMachine {
     /// answer, an earlier or equal deadline, or one no use up to now could explain (a server
     /// with a longer timeout, a bogus far-future date) — it warns as planned. Accepted only
     /// while a check is pending or a warning is shown (a late answer may still clear it);
-    /// ignored otherwise.
+    /// ignored otherwise (also while held).
     pub fn handle_server_deadline(&mut self, deadline_ms: Option<u64>, now_ms: u64) {
         self.advance(now_ms);
         if matches!(self.phase, Phase::AwaitingServer { .. } | Phase::Warning) {
@@ -351,8 +307,9 @@ impl IdleMachine {
 
     /// Log out for an outside reason: a 401 from the API ([`LogoutReason::ServerRevoked`]),
     /// another tab logged out ([`LogoutReason::OtherTab`]), the embedding host asked
-    /// ([`LogoutReason::HostRequest`]). If this machine's own expiry had already passed, its own
-    /// reason (`idle`/`slept`) wins: the first cause is reported. No-op after logout.
+    /// ([`LogoutReason::HostRequest`]) — holds or not. If this machine's own expiry had already
+    /// passed, its own reason (`idle`/`slept`) wins: the first cause is reported. No-op after
+    /// logout.
     pub fn handle_logout(&mut self, reason: LogoutReason, now_ms: u64) {
         self.advance(now_ms);
         if !self.is_logged_out() {
@@ -364,7 +321,8 @@ impl IdleMachine {
     /// The policy changed (e.g. the admin saved new settings). Whatever was due under the old
     /// config is processed first. Under the new one, a user already idle for longer than the
     /// new timeout is logged out at once, with [`LogoutReason::Idle`]; a shown warning is
-    /// cleared or its countdown updated. No-op after logout.
+    /// cleared or its countdown updated; a hold older than the new max hold duration ends.
+    /// No-op after logout.
     pub fn set_config(&mut self, config: IdleConfig, now_ms: u64) {
         self.advance(now_ms);
         if !self.is_logged_out() && config != self.config {
@@ -376,11 +334,96 @@ impl IdleMachine {
         self.rearm(now_ms);
     }
 
+    /// A hold begins in this tab at `now_ms` (a call started): see "Holds" in the module docs.
+    /// Whatever was due is processed first, so an expired session is not revived
+    /// ([`HoldError::LoggedOut`]). Emits [`Action::HoldBegan`] (and clears a shown warning).
+    pub fn begin_hold(&mut self, label: &str, now_ms: u64) -> Result<HoldId, HoldError> {
+        check_label(label)?;
+        self.advance(now_ms);
+        let result = self.check_room().map(|()| {
+            let id = self.reserve_hold_id();
+            self.insert_local(id, label, now_ms);
+            id
+        });
+        self.advance(now_ms);
+        self.rearm(now_ms);
+        result
+    }
+
+    /// The hold `id` of this tab ends at `now_ms` ([`HoldEndReason::Released`]); when it was
+    /// the last, the idle timer runs from `now_ms`. Returns whether it was active (a hold that
+    /// already expired, or after logout: `false`).
+    pub fn release_hold(&mut self, id: HoldId, now_ms: u64) -> bool {
+        self.advance(now_ms);
+        let found = self.end_hold(None, id, now_ms, hold::HoldEndReason::Released);
+        self.advance(now_ms);
+        self.rearm(now_ms);
+        found
+    }
+
+    /// Another tab announces (or announces again) a hold. A new hold is tracked — and, when it
+    /// began before this machine's expiry, applied before the expiry check (the other tab
+    /// held the session while this one could not run) — unless it is invalid: a start or a
+    /// send time in the future beyond [`FUTURE_TOLERANCE_MS`], a hold already past its max
+    /// duration, one that began after this session expired, a label [`check_label`] refuses, or
+    /// no room ([`MAX_HOLDS`] per tab, [`MAX_REMOTE_HOLDS`] in all). A known hold's lease is
+    /// renewed: it lasts until `sent_ms` + [`HOLD_LEASE_MS`] (capped by its max duration).
+    /// Ignored after logout.
+    pub fn handle_remote_hold(&mut self, hold: RemoteHold<'_>, now_ms: u64) {
+        if self.is_logged_out() {
+            return;
+        }
+        self.observe_clock(now_ms);
+        if !is_future(hold.since_ms, now_ms) && !is_future(hold.sent_ms, now_ms) {
+            self.apply_remote_hold(hold, now_ms);
+        }
+        self.advance(now_ms);
+        self.rearm(now_ms);
+    }
+
+    /// Another tab ended its hold `id` (released, or expired there) at about `now_ms`: it ends
+    /// here too, with that reason. Unknown holds are ignored.
+    pub fn handle_remote_release(
+        &mut self,
+        tab: &str,
+        id: HoldId,
+        reason: HoldEndReason,
+        now_ms: u64,
+    ) {
+        if self.is_logged_out() {
+            return;
+        }
+        self.observe_clock(now_ms);
+        self.end_hold(Some(tab), id, now_ms, reason);
+        self.advance(now_ms);
+        self.rearm(now_ms);
+    }
+
+    /// Another tab went away (it said goodbye on `pagehide`): its holds end now
+    /// ([`HoldEndReason::TabGone`]).
+    pub fn handle_tab_gone(&mut self, tab: &str, now_ms: u64) {
+        if self.is_logged_out() {
+            return;
+        }
+        self.observe_clock(now_ms);
+        while let Some(id) = self
+            .holds
+            .iter()
+            .find(|e| e.info.tab.as_deref() == Some(tab))
+            .map(|e| e.info.id)
+        {
+            self.end_hold(Some(tab), id, now_ms, HoldEndReason::TabGone);
+        }
+        self.advance(now_ms);
+        self.rearm(now_ms);
+    }
+
     /// The one instant (ms since the epoch) at which to call [`IdleMachine::handle_timeout`]:
     /// the warning point (with its server check), the end of the bounded wait for the server,
-    /// or the expiry. Never later than the true next deadline; possibly earlier (activity does
-    /// not move it — see the module docs). `None` when nothing is pending: no timeout applies,
-    /// or logged out.
+    /// or the expiry; while held, the next keep-alive or the earliest end of a hold. Never later
+    /// than the true next deadline; possibly earlier (activity does not move it — see the
+    /// module docs). `None` when nothing is pending: no timeout applies and nothing is held, or
+    /// logged out.
     ///
     /// A browser cannot wait more than 2³¹−1 ms in one `setTimeout`; clamp the delay and let
     /// the early wake-up be a no-op.
@@ -388,37 +431,47 @@ impl IdleMachine {
         self.armed_ms
     }
 
-    /// The next thing the layer must do, oldest first; `None` when there is nothing. At most a
-    /// handful are ever queued: a newer countdown replaces an unpolled one, a warning cleared
-    /// before it was polled vanishes, and [`Action::Logout`] supersedes everything unpolled.
+    /// The next thing the layer must do, oldest first; `None` when there is nothing. The queue
+    /// stays small when drained after every input: a newer countdown replaces an unpolled one,
+    /// a warning cleared before it was polled vanishes, one keep-alive at most, one event per
+    /// hold that began or ended, and [`Action::Logout`] supersedes everything unpolled.
     pub fn poll_action(&mut self) -> Option<Action> {
         let action = self.actions.pop_front()?;
-        match action {
+        match &action {
             Action::Warn { .. } => self.layer_shows_warning = true,
             Action::WarningCleared | Action::Logout { .. } => self.layer_shows_warning = false,
-            Action::CheckServerDeadline => {}
+            Action::CheckServerDeadline
+            | Action::KeepAlive
+            | Action::HoldBegan { .. }
+            | Action::HoldEnded { .. } => {}
         }
         Some(action)
     }
 
-    /// Milliseconds until expiry at `now_ms` (0 once expired or logged out); `None` when no
-    /// timeout applies. Never more than the timeout, even if the clock stepped backwards.
+    /// Milliseconds until expiry at `now_ms` (0 once expired or logged out; the full timeout
+    /// while held: the countdown has not started); `None` when no timeout applies. Never more
+    /// than the timeout, even if the clock stepped backwards.
     pub fn remaining_ms(&self, now_ms: u64) -> Option<u64> {
         if self.is_logged_out() {
             return Some(0);
         }
         let timeout = self.config.timeout_ms?;
+        if self.is_held() {
+            return Some(timeout);
+        }
         let expiry = self.expiry_ms()?;
         Some(expiry.saturating_sub(now_ms).min(timeout))
     }
 
-    /// The last activity (ms since the epoch), local or remote, that the machine counts from.
+    /// The last activity (ms since the epoch), local or remote, that the machine counts from:
+    /// counted calls, keep-alives, and the end of the last hold.
     pub fn last_activity_ms(&self) -> u64 {
         self.last_activity_ms
     }
 
     /// When the session expires (ms since the epoch): last activity + timeout (saturating);
-    /// `None` when no timeout applies.
+    /// `None` when no timeout applies. While held it does not expire: see
+    /// [`IdleMachine::held_until_ms`].
     pub fn expiry_ms(&self) -> Option<u64> {
         self.config
             .timeout_ms
@@ -447,6 +500,7 @@ impl IdleMachine {
     /// The machine's state, for diagnostics (`explain()`, logs).
     pub fn state(&self) -> IdleState {
         match self.phase {
+            Phase::Active if self.is_held() => IdleState::Held,
             Phase::Active => IdleState::Active,
             Phase::AwaitingServer { .. } => IdleState::AwaitingServer,
             Phase::Warning => IdleState::Warning,
@@ -459,166 +513,84 @@ impl IdleMachine {
         &self.config
     }
 
-    // ---- internals ----
-
-    /// The warning point under the current config, if a warning applies.
-    fn warn_at_ms(&self) -> Option<u64> {
-        let lead = self.config.effective_warning_ms()?;
-        Some(self.expiry_ms()?.saturating_sub(lead))
+    /// The active holds — this tab's (`tab: None`) and the other tabs' — oldest first, for
+    /// `explain()`. As of the last input: a hold whose end has passed since is still listed
+    /// until the next input processes it.
+    pub fn holds(&self) -> impl Iterator<Item = &HoldInfo> {
+        self.holds.iter().map(|e| &e.info)
     }
 
-    /// The true next deadline, from the state alone.
-    fn next_deadline_ms(&self) -> Option<u64> {
-        let expiry = self.expiry_ms()?;
-        match self.phase {
-            Phase::LoggedOut(_) => None,
-            Phase::Active => Some(self.warn_at_ms().unwrap_or(expiry)),
-            Phase::AwaitingServer { until_ms } => Some(until_ms.min(expiry)),
-            Phase::Warning => Some(expiry),
-        }
+    /// Whether any hold is active (as of the last input).
+    pub fn is_held(&self) -> bool {
+        !self.holds.is_empty()
     }
 
-    /// Keep `armed_ms <= next deadline`, moving it only when it must move: it is due (or
-    /// past), or the true deadline became earlier, or nothing is pending any more.
-    fn rearm(&mut self, now_ms: u64) {
-        let next = self.next_deadline_ms();
-        self.armed_ms = match (self.armed_ms, next) {
-            (Some(armed), Some(next)) if armed > now_ms && armed <= next => Some(armed),
-            _ => next,
-        };
+    /// Until when the active holds last at most unless renewed (ms since the epoch): the latest
+    /// end of any of them — the max duration, or another tab's lease. `None`: nothing held.
+    pub fn held_until_ms(&self) -> Option<u64> {
+        let max_hold = self.config.max_hold_ms;
+        self.holds.iter().map(|e| e.end_ms(max_hold)).max()
     }
 
-    /// A wall clock that stepped backwards (an earlier `now_ms` than any seen before) shifts
-    /// every timestamp back by the size of the step, so the idle time already elapsed is kept.
-    /// (Saturating at the epoch: a reading smaller than the idle time already elapsed — a clock
-    /// set to 1970 — cannot be represented and loses the excess; no real clock does that.)
-    fn observe_clock(&mut self, now_ms: u64) {
-        if let Some(back) = self.clock_ms.checked_sub(now_ms).filter(|&back| back > 0) {
-            // The shift is uniform unless a timestamp hits 0 or the expiry was saturated at
-            // u64::MAX; then the phase must be re-derived.
-            let saturated = self.last_activity_ms < back
-                || self
-                    .config
-                    .timeout_ms
-                    .is_some_and(|t| self.last_activity_ms.checked_add(t).is_none());
-            self.last_activity_ms = self.last_activity_ms.saturating_sub(back);
-            self.since_ms = self.since_ms.saturating_sub(back);
-            if let Phase::AwaitingServer { until_ms } = self.phase {
-                self.phase = Phase::AwaitingServer {
-                    until_ms: until_ms.saturating_sub(back),
-                };
-            }
-            if saturated {
-                self.settle_window(now_ms);
-            }
-        }
-        self.clock_ms = now_ms;
-        self.last_activity_ms = self.last_activity_ms.min(now_ms);
+    /// When the last [`Action::KeepAlive`] was emitted; `None`: never.
+    pub fn last_keep_alive_ms(&self) -> Option<u64> {
+        self.last_keep_alive_ms
     }
 
-    /// Move the last activity forward to `at_ms` (never backwards) and leave the warning window
-    /// if the new deadline is outside it.
-    fn set_last_activity(&mut self, at_ms: u64, now_ms: u64) {
-        if at_ms > self.last_activity_ms {
-            self.last_activity_ms = at_ms;
-            self.settle_window(now_ms);
-        }
+    // ---- for a driver in this crate (`tabs::TabSync`) ----
+
+    /// How many times this tab's own activity moved the last activity (a counted call, a
+    /// keep-alive, the end of one of its holds), and the latest one's time.
+    pub(crate) fn local_activity(&self) -> (u64, u64) {
+        (self.local_count, self.local_ms)
     }
 
-    /// After the deadline or the config changed: if `now_ms` is no longer inside the warning
-    /// window, go back to `Active` (clearing a shown warning); if it still is, update the
-    /// countdown of a shown warning. An already-passed expiry is left for `advance`.
-    fn settle_window(&mut self, now_ms: u64) {
-        if !matches!(self.phase, Phase::AwaitingServer { .. } | Phase::Warning) {
-            return;
-        }
-        let inside = self.warn_at_ms().is_some_and(|warn_at| now_ms >= warn_at);
-        if !inside {
-            if self.phase == Phase::Warning {
-                self.push(Action::WarningCleared);
-            }
-            self.phase = Phase::Active;
-        } else if let (Phase::Warning, Some(expiry)) = (self.phase, self.expiry_ms()) {
-            if now_ms < expiry {
-                self.warn(expiry, now_ms);
-            }
-        }
+    /// The last activity, unless the machine only knows its own start ([`IdleMachine::new`]):
+    /// opening a tab is not activity, and must not be told as such.
+    pub(crate) fn known_activity_ms(&self) -> Option<u64> {
+        self.activity_seen.then_some(self.last_activity_ms)
     }
 
-    /// Process everything due at `now_ms`.
-    fn advance(&mut self, now_ms: u64) {
-        if self.is_logged_out() {
-            return;
-        }
-        self.observe_clock(now_ms);
-        let Some(expiry) = self.expiry_ms() else {
-            return;
-        };
-        if now_ms >= expiry {
-            let lateness = now_ms.saturating_sub(expiry.max(self.since_ms));
-            let reason = if lateness > self.config.slept_tolerance_ms {
-                LogoutReason::Slept
-            } else {
-                LogoutReason::Idle
-            };
-            self.logout(reason);
-            return;
-        }
-        match self.phase {
-            Phase::Active => {
-                let (Some(warn_at), Some(lead)) =
-                    (self.warn_at_ms(), self.config.effective_warning_ms())
-                else {
-                    return;
-                };
-                if now_ms >= warn_at {
-                    self.push(Action::CheckServerDeadline);
-                    let wait = SERVER_CHECK_WAIT_MS.min(lead.checked_div(2).unwrap_or(0));
-                    let until_ms = now_ms.saturating_add(wait).min(expiry);
-                    self.phase = Phase::AwaitingServer { until_ms };
-                    if now_ms >= until_ms {
-                        self.warn(expiry, now_ms);
-                    }
-                }
-            }
-            Phase::AwaitingServer { until_ms } => {
-                if now_ms >= until_ms {
-                    self.warn(expiry, now_ms);
-                }
-            }
-            Phase::Warning | Phase::LoggedOut(_) => {}
-        }
+    /// The number the next hold of this tab will get; begin it with
+    /// [`IdleMachine::begin_reserved_hold`] (a driver that must defer the begin).
+    pub(crate) fn reserve_hold_id(&mut self) -> HoldId {
+        let id = HoldId(self.next_hold_id);
+        self.next_hold_id = self.next_hold_id.checked_add(1).unwrap_or(1);
+        id
     }
 
-    fn warn(&mut self, expiry_ms: u64, now_ms: u64) {
-        self.phase = Phase::Warning;
-        self.push(Action::Warn {
-            remaining_ms: expiry_ms.saturating_sub(now_ms),
-        });
-    }
-
-    fn logout(&mut self, reason: LogoutReason) {
-        self.phase = Phase::LoggedOut(reason);
-        self.push(Action::Logout { reason });
-    }
-
-    /// Queue an action, keeping the queue minimal (at most one of each kind).
-    fn push(&mut self, action: Action) {
-        match action {
-            Action::CheckServerDeadline => {
-                if self.actions.contains(&action) {
-                    return;
-                }
-            }
-            Action::Warn { .. } => self.actions.retain(|a| !matches!(a, Action::Warn { .. })),
-            Action::WarningCleared => {
-                self.actions.retain(|a| !matches!(a, Action::Warn { .. }));
-                if !self.layer_shows_warning || self.actions.contains(&action) {
-                    return;
-                }
-            }
-            Action::Logout { .. } => self.actions.clear(),
+    /// [`IdleMachine::begin_hold`] with a number from [`IdleMachine::reserve_hold_id`].
+    pub(crate) fn begin_reserved_hold(
+        &mut self,
+        id: HoldId,
+        label: &str,
+        now_ms: u64,
+    ) -> Result<(), HoldError> {
+        check_label(label)?;
+        self.advance(now_ms);
+        let result = self.check_room();
+        if result.is_ok() {
+            self.insert_local(id, label, now_ms);
         }
-        self.actions.push_back(action);
+        self.advance(now_ms);
+        self.rearm(now_ms);
+        result
+    }
+
+    /// Whether a hold of another tab has outlived its lease by `now_ms` (not yet processed):
+    /// its tab may be gone — or this one could not run.
+    pub(crate) fn lease_lapsed(&self, now_ms: u64) -> bool {
+        let max_hold = self.config.max_hold_ms;
+        self.holds.iter().any(|e| {
+            let (end, reason) = e.end(max_hold);
+            reason == HoldEndReason::TabGone && end <= now_ms
+        })
+    }
+
+    /// Nothing is due before `until_ms` (`None`: that is over): the driver will call
+    /// [`IdleMachine::handle_timeout`] then (a catch-up with the other tabs).
+    pub(crate) fn postpone(&mut self, until_ms: Option<u64>, now_ms: u64) {
+        self.postponed_ms = until_ms;
+        self.rearm(now_ms);
     }
 }

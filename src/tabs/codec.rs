@@ -1,4 +1,4 @@
-//! Cross-tab messages: a versioned wire codec, and the throttle that bounds activity traffic.
+//! Cross-tab messages: a versioned wire codec.
 //!
 //! Tabs of the same client and user share one idle timer by telling each other about activity
 //! and logouts (over `BroadcastChannel`, or `localStorage` events where it is missing). The
@@ -13,6 +13,15 @@
 //! | [`TabMessage::Activity`] | `{"v":1,"from":"<tab id>","kind":"activity","at":1700000000000}` |
 //! | [`TabMessage::Logout`] | `{"v":1,"from":"<tab id>","kind":"logout","reason":"idle"}` |
 //! | [`TabMessage::Hello`] | `{"v":1,"from":"<tab id>","kind":"hello","at":1700000000000}` |
+//! | [`TabMessage::Hold`] | `{"v":1,"from":"<tab id>","kind":"hold","hold":3,"since":1700000000000,"at":1700000060000,"label":"Call 42"}` |
+//! | [`TabMessage::Release`] | `{"v":1,"from":"<tab id>","kind":"release","hold":3,"reason":"released"}` |
+//! | [`TabMessage::Goodbye`] | `{"v":1,"from":"<tab id>","kind":"goodbye"}` |
+//!
+//! The hold kinds were added to version 1 without changing it: a tab of an older release drops
+//! them as unknown (it then warns during another tab's hold) but still understands activity and
+//! logouts — a new version number would have cut it off from those too. The label is the only
+//! string that may carry escapes, and only `\"` and `\\`; it must pass
+//! [`check_label`](crate::idle::check_label).
 //!
 //! A tab id is 1–[`MAX_TAB_ID_LEN`] characters of `[A-Za-z0-9_-]` (see [`is_valid_tab_id`]).
 //!
@@ -34,28 +43,29 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
+use crate::idle::{check_label, HoldEndReason, HoldId};
+use crate::reason::LogoutReason;
 use crate::text::{push_dec, push_hex};
-
-use super::reason::LogoutReason;
 
 /// The version of the wire format; a message of any other version is ignored.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// The longest message [`decode`] reads, in bytes; anything longer is ignored unread.
-pub const MAX_MESSAGE_LEN: usize = 256;
+/// The longest message [`decode`] reads, in bytes; anything longer is ignored unread. (The
+/// longest valid one, a hold with a label of 100 four-byte characters, is about 600.)
+pub const MAX_MESSAGE_LEN: usize = 1024;
 
 /// The longest tab id, in bytes.
 pub const MAX_TAB_ID_LEN: usize = 64;
 
-/// The default throttle interval: at most one activity broadcast per tab per second.
+/// At most one activity broadcast per tab per this interval (see `TabSync`).
 pub const ACTIVITY_BROADCAST_INTERVAL_MS: u64 = 1_000;
 
 /// A message from one tab to the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TabMessage {
     /// The sender saw counted activity at `at_ms`: feed it to
     /// `IdleMachine::handle_remote_activity` (which ignores it when older than what it knows,
-    /// and clamps it when in the future).
+    /// and when in the future: invalid).
     Activity {
         /// When (ms since the epoch).
         at_ms: u64,
@@ -74,6 +84,32 @@ pub enum TabMessage {
         /// The newcomer's last activity (ms since the epoch).
         last_activity_ms: u64,
     },
+    /// The sender holds the session (a call in progress) since `since_ms`: announced when the
+    /// hold begins, again every `HOLD_REFRESH_MS` while it lasts and in answer to a hello.
+    /// Feed it to `IdleMachine::handle_remote_hold`: each announcement renews the hold's lease
+    /// from `at_ms`, so a tab that went away without a goodbye stops holding the others.
+    Hold {
+        /// The hold's number in the sender.
+        hold: HoldId,
+        /// When it began (ms since the epoch).
+        since_ms: u64,
+        /// When this announcement was sent (ms since the epoch). It also keeps two
+        /// announcements of one hold from being the same text (a `storage` event fires only
+        /// when the value changes).
+        at_ms: u64,
+        /// What it is for.
+        label: String,
+    },
+    /// The sender's hold ended (released, or at its max duration): feed it to
+    /// `IdleMachine::handle_remote_release`.
+    Release {
+        /// The hold's number in the sender.
+        hold: HoldId,
+        /// Why it ended.
+        reason: HoldEndReason,
+    },
+    /// The sender is going away (`pagehide`): its holds end (`IdleMachine::handle_tab_gone`).
+    Goodbye,
 }
 
 /// Whether `id` can name a sender: 1–[`MAX_TAB_ID_LEN`] characters of `[A-Za-z0-9_-]`.
@@ -93,10 +129,10 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
     push_dec(&mut out, u64::from(PROTOCOL_VERSION));
     out.push_str(",\"from\":\"");
     escape_into(sender, &mut out);
-    match *msg {
+    match msg {
         TabMessage::Activity { at_ms } => {
             out.push_str("\",\"kind\":\"activity\",\"at\":");
-            push_dec(&mut out, at_ms);
+            push_dec(&mut out, *at_ms);
         }
         TabMessage::Logout { reason } => {
             out.push_str("\",\"kind\":\"logout\",\"reason\":\"");
@@ -105,8 +141,32 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
         }
         TabMessage::Hello { last_activity_ms } => {
             out.push_str("\",\"kind\":\"hello\",\"at\":");
-            push_dec(&mut out, last_activity_ms);
+            push_dec(&mut out, *last_activity_ms);
         }
+        TabMessage::Hold {
+            hold,
+            since_ms,
+            at_ms,
+            label,
+        } => {
+            out.push_str("\",\"kind\":\"hold\",\"hold\":");
+            push_dec(&mut out, u64::from(hold.0));
+            out.push_str(",\"since\":");
+            push_dec(&mut out, *since_ms);
+            out.push_str(",\"at\":");
+            push_dec(&mut out, *at_ms);
+            out.push_str(",\"label\":\"");
+            escape_into(label, &mut out);
+            out.push('"');
+        }
+        TabMessage::Release { hold, reason } => {
+            out.push_str("\",\"kind\":\"release\",\"hold\":");
+            push_dec(&mut out, u64::from(hold.0));
+            out.push_str(",\"reason\":\"");
+            out.push_str(reason.as_str());
+            out.push('"');
+        }
+        TabMessage::Goodbye => out.push_str("\",\"kind\":\"goodbye\""),
     }
     out.push('}');
     out
@@ -114,9 +174,9 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
 
 /// The sender and the message in `text`, or `None` when `text` is not exactly a message of
 /// this version: malformed JSON, another shape, unknown or repeated keys, a missing or
-/// superfluous field, an invalid tab id or reason, a number out of range, more than
-/// [`MAX_MESSAGE_LEN`] bytes. Whitespace between tokens is allowed; string escapes are not
-/// (no valid message needs one).
+/// superfluous field, an invalid tab id, reason or label, a number out of range, more than
+/// [`MAX_MESSAGE_LEN`] bytes. Whitespace between tokens is allowed; string escapes are not,
+/// except `\"` and `\\` in a label.
 pub fn decode(text: &str) -> Option<(String, TabMessage)> {
     if text.len() > MAX_MESSAGE_LEN {
         return None;
@@ -126,12 +186,39 @@ pub fn decode(text: &str) -> Option<(String, TabMessage)> {
         return None;
     }
     let from = fields.from.filter(|f| is_valid_tab_id(f))?;
-    let msg = match (fields.kind?, fields.at, fields.reason) {
-        ("activity", Some(at_ms), None) => TabMessage::Activity { at_ms },
-        ("hello", Some(last_activity_ms), None) => TabMessage::Hello { last_activity_ms },
-        ("logout", None, Some(reason)) => TabMessage::Logout {
+    let hold = match fields.hold {
+        Some(n) => Some(HoldId(u32::try_from(n).ok()?)),
+        None => None,
+    };
+    let Fields {
+        at,
+        reason,
+        since,
+        label,
+        ..
+    } = fields;
+    let msg = match (fields.kind?, at, reason, hold, since, label) {
+        ("activity", Some(at_ms), None, None, None, None) => TabMessage::Activity { at_ms },
+        ("hello", Some(last_activity_ms), None, None, None, None) => {
+            TabMessage::Hello { last_activity_ms }
+        }
+        ("logout", None, Some(reason), None, None, None) => TabMessage::Logout {
             reason: LogoutReason::parse(reason)?,
         },
+        ("hold", Some(at_ms), None, Some(hold), Some(since_ms), Some(label)) => {
+            check_label(&label).ok()?;
+            TabMessage::Hold {
+                hold,
+                since_ms,
+                at_ms,
+                label,
+            }
+        }
+        ("release", None, Some(reason), Some(hold), None, None) => TabMessage::Release {
+            hold,
+            reason: HoldEndReason::parse(reason)?,
+        },
+        ("goodbye", None, None, None, None, None) => TabMessage::Goodbye,
         _ => return None,
     };
     Some((from.to_owned(), msg))
@@ -159,6 +246,9 @@ struct Fields<'a> {
     kind: Option<&'a str>,
     at: Option<u64>,
     reason: Option<&'a str>,
+    hold: Option<u64>,
+    since: Option<u64>,
+    label: Option<String>,
 }
 
 /// A strict parser for one flat JSON object of string and non-negative integer values.
@@ -209,6 +299,9 @@ impl<'a> Parser<'a> {
                 "from" => set(&mut fields.from, self.string()?)?,
                 "kind" => set(&mut fields.kind, self.string()?)?,
                 "reason" => set(&mut fields.reason, self.string()?)?,
+                "hold" => set(&mut fields.hold, self.number()?)?,
+                "since" => set(&mut fields.since, self.number()?)?,
+                "label" => set(&mut fields.label, self.label()?)?,
                 _ => return None,
             }
             self.skip_ws();
@@ -238,6 +331,33 @@ impl<'a> Parser<'a> {
         self.text.get(start..self.pos.checked_sub(1)?)
     }
 
+    /// A label: a string whose only escapes are `\"` and `\\`, without control characters.
+    fn label(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        let mut start = self.pos;
+        loop {
+            let here = self.pos;
+            match self.bump()? {
+                b'"' => {
+                    out.push_str(self.text.get(start..here)?);
+                    return Some(out);
+                }
+                b'\\' => {
+                    out.push_str(self.text.get(start..here)?);
+                    match self.bump()? {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        _ => return None,
+                    }
+                    start = self.pos;
+                }
+                b if b < 0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
     /// A non-negative integer in JSON syntax (no sign, fraction, exponent or leading zero)
     /// that fits in a `u64`.
     fn number(&mut self) -> Option<u64> {
@@ -263,84 +383,4 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     }
     *slot = Some(value);
     Some(())
-}
-
-/// At most one activity broadcast per interval per tab, whatever the request rate — without
-/// ever losing the last activity of a burst.
-///
-/// The first activity after a quiet interval is sent at once (leading edge); later ones within
-/// the interval are folded into one trailing send at the end of the interval, carrying the
-/// latest activity time. A layer folds [`ActivityThrottle::poll_timeout`] into its single timer
-/// (arm at the earlier of this and the idle machine's deadline).
-///
-/// ```
-/// use inactivity_core::tabs::ActivityThrottle;
-/// let mut throttle = ActivityThrottle::new(1_000);
-/// assert_eq!(throttle.on_activity(0), Some(0)); // send now
-/// assert_eq!(throttle.on_activity(300), None); // folded…
-/// assert_eq!(throttle.on_activity(700), None);
-/// assert_eq!(throttle.poll_timeout(), Some(1_000)); // …into a trailing send
-/// assert_eq!(throttle.handle_timeout(1_000), Some(700)); // the last activity is not lost
-/// ```
-#[derive(Debug, Clone)]
-pub struct ActivityThrottle {
-    interval_ms: u64,
-    last_sent_ms: Option<u64>,
-    pending_ms: Option<u64>,
-}
-
-impl ActivityThrottle {
-    /// A throttle sending at most once per `interval_ms`.
-    pub fn new(interval_ms: u64) -> Self {
-        ActivityThrottle {
-            interval_ms,
-            last_sent_ms: None,
-            pending_ms: None,
-        }
-    }
-
-    /// A counted activity at `now_ms`: `Some(at_ms)` to broadcast now, or `None` when it is
-    /// folded into the trailing send. A clock that stepped backwards sends at once (it must not
-    /// silence the tab until the clock catches up).
-    pub fn on_activity(&mut self, now_ms: u64) -> Option<u64> {
-        match self.last_sent_ms {
-            Some(sent) if now_ms >= sent && now_ms < sent.saturating_add(self.interval_ms) => {
-                self.pending_ms = Some(self.pending_ms.map_or(now_ms, |p| p.max(now_ms)));
-                None
-            }
-            _ => self.send(now_ms, now_ms),
-        }
-    }
-
-    /// When the trailing send is due; `None` when nothing is pending.
-    pub fn poll_timeout(&self) -> Option<u64> {
-        self.pending_ms?;
-        Some(self.last_sent_ms?.saturating_add(self.interval_ms))
-    }
-
-    /// The timer fired at `now_ms`: `Some(at_ms)` to broadcast now (the latest activity folded
-    /// since the last send), or `None` when nothing is due (a spurious wake-up).
-    pub fn handle_timeout(&mut self, now_ms: u64) -> Option<u64> {
-        let pending = self.pending_ms?;
-        let sent = self.last_sent_ms?;
-        let due = now_ms >= sent.saturating_add(self.interval_ms) || now_ms < sent;
-        if due {
-            self.send(pending.min(now_ms), now_ms)
-        } else {
-            None
-        }
-    }
-
-    fn send(&mut self, at_ms: u64, now_ms: u64) -> Option<u64> {
-        self.last_sent_ms = Some(now_ms);
-        self.pending_ms = None;
-        Some(at_ms)
-    }
-}
-
-impl Default for ActivityThrottle {
-    /// At most one broadcast per [`ACTIVITY_BROADCAST_INTERVAL_MS`].
-    fn default() -> Self {
-        ActivityThrottle::new(ACTIVITY_BROADCAST_INTERVAL_MS)
-    }
 }

@@ -1,0 +1,80 @@
+//! What the machine tells the layer: its actions and its state.
+
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use crate::reason::LogoutReason;
+
+use super::hold::{HoldEndReason, HoldInfo};
+
+#[cfg(doc)]
+use super::{IdleMachine, SERVER_CHECK_WAIT_MS};
+
+/// What the browser layer must do. Each variant is one instruction; see
+/// [`IdleMachine::poll_action`]. (Not `Copy`: the hold events carry their label.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Ask the server for its idle deadline without resetting it
+    /// (`GET /api/v2/tokens/me?preserveIdleTTL=true` → `dateTokenIdles`) and report the answer
+    /// with [`IdleMachine::handle_server_deadline`] — `None` on any failure. Not a counted
+    /// activity. The machine warns anyway if no answer comes within [`SERVER_CHECK_WAIT_MS`].
+    CheckServerDeadline,
+    /// Show the warning (or update its countdown, when already shown): the user will be logged
+    /// out in `remaining_ms` unless there is activity.
+    Warn {
+        /// Milliseconds left until expiry, at the `now_ms` of the call that produced the action.
+        remaining_ms: u64,
+    },
+    /// Hide the warning: activity (here, in another tab, or on the server) moved the deadline,
+    /// or a hold began. Only emitted after a [`Action::Warn`] that was actually polled.
+    WarningCleared,
+    /// A hold of this tab is active and the server has counted no call for half a timeout:
+    /// make one API call of the tracker's own that the server counts as activity (the same as
+    /// "Stay signed in"), so the server's own idle deadline does not run out during the hold.
+    /// The machine already counted it (as activity at the `now_ms` that produced it): do not
+    /// feed it back. Emitted at most once per half timeout, however far time jumps.
+    KeepAlive,
+    /// A hold began — in this tab or (`hold.tab` is `Some`) in another tab of the session: for
+    /// the activity log and the embedding page. Any warning shown is cleared first.
+    HoldBegan {
+        /// The hold.
+        hold: HoldInfo,
+    },
+    /// A hold ended: for the activity log and the embedding page. When no other hold is active,
+    /// the idle timer runs from `at_ms`.
+    HoldEnded {
+        /// The hold.
+        hold: HoldInfo,
+        /// When it ended (ms since the epoch; in the past when the machine learns of it late).
+        at_ms: u64,
+        /// Why: released, expired (the max hold duration), or its tab went away.
+        reason: HoldEndReason,
+    },
+    /// Log out now. Emitted exactly once per machine, ever; nothing follows it. It supersedes
+    /// any action not yet polled, so the layer must also hide a visible warning.
+    Logout {
+        /// Why.
+        reason: LogoutReason,
+    },
+}
+
+/// Where the machine is; see [`IdleMachine::state`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleState {
+    /// Counting down to the warning point (or to expiry when there is no warning), or no
+    /// timeout applies.
+    Active,
+    /// A hold is active (here or in another tab): no countdown, no warning, no idle logout.
+    Held,
+    /// At the warning point; waiting (boundedly) for the server's deadline.
+    AwaitingServer,
+    /// The warning is shown; counting down to expiry.
+    Warning,
+    /// Logged out, for good.
+    LoggedOut(LogoutReason),
+}
