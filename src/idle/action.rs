@@ -56,7 +56,8 @@ pub enum Action {
         reason: HoldEndReason,
     },
     /// Log out now. Emitted exactly once per machine, ever; nothing follows it. It supersedes
-    /// any action not yet polled, so the layer must also hide a visible warning.
+    /// any action not yet polled (but the hold events before it), so the layer must also hide a
+    /// visible warning. The holds end with the session, without events of their own.
     Logout {
         /// Why.
         reason: LogoutReason,

@@ -289,7 +289,11 @@ impl IdleMachine {
                     return;
                 }
             }
-            Action::Logout { .. } => self.actions.clear(),
+            // Nothing follows a logout, and nothing unpolled but the hold events precedes it
+            // (they are history, for the activity log).
+            Action::Logout { .. } => self
+                .actions
+                .retain(|a| matches!(a, Action::HoldBegan { .. } | Action::HoldEnded { .. })),
             Action::HoldBegan { .. } | Action::HoldEnded { .. } => {}
         }
         self.actions.push_back(action);

@@ -434,7 +434,7 @@ impl IdleMachine {
     /// The next thing the layer must do, oldest first; `None` when there is nothing. The queue
     /// stays small when drained after every input: a newer countdown replaces an unpolled one,
     /// a warning cleared before it was polled vanishes, one keep-alive at most, one event per
-    /// hold that began or ended, and [`Action::Logout`] supersedes everything unpolled.
+    /// hold that began or ended, and [`Action::Logout`] supersedes everything unpolled but the hold events.
     pub fn poll_action(&mut self) -> Option<Action> {
         let action = self.actions.pop_front()?;
         match &action {
