@@ -168,6 +168,10 @@ impl IdleMachine {
             return;
         }
         self.observe_clock(now_ms);
+        if self.postponed_ms.is_some_and(|until| until > now_ms) {
+            // A driver's catch-up: nothing is decided before it ends (inputs are still taken).
+            return;
+        }
         self.settle_holds(now_ms);
         if self.is_held() {
             // No countdown while held: no warning, no idle logout.

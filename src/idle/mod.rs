@@ -587,8 +587,10 @@ impl IdleMachine {
         })
     }
 
-    /// Nothing is due before `until_ms` (`None`: that is over): the driver will call
-    /// [`IdleMachine::handle_timeout`] then (a catch-up with the other tabs).
+    /// Nothing is decided before `until_ms` (`None`: that is over) — no expiry, no end of a
+    /// hold, no warning — and nothing is armed before it: the driver calls
+    /// [`IdleMachine::handle_timeout`] then (a catch-up with the other tabs). Inputs are still
+    /// taken meanwhile (another tab's answer); an outside logout still logs out.
     pub(crate) fn postpone(&mut self, until_ms: Option<u64>, now_ms: u64) {
         self.postponed_ms = until_ms;
         self.rearm(now_ms);

@@ -65,7 +65,7 @@ pub enum TabOutput {
 /// last interval; one hello at start and one per catch-up; one logout message.
 ///
 /// Holds: each hold of this tab is announced when it begins ([`TabMessage::Hold`]), again every
-/// [`HOLD_REFRESH_MS`] while it lasts and in answer to a hello (at most once per interval), and
+/// [`HOLD_REFRESH_MS`] while it lasts and in answer to a hello, and
 /// its end is announced ([`TabMessage::Release`]); on `pagehide`, one goodbye ends them all in
 /// the other tabs ([`TabSync::handle_page_hide`]). With `k` holds that is `k` messages a
 /// minute.
@@ -249,13 +249,9 @@ impl TabSync {
                     self.pending_ms = None;
                     self.broadcast_activity(mine, now_ms);
                 }
-                // The newcomer learns of this tab's holds now, not at the next renewal.
-                let recent = self.last_refresh_ms.is_some_and(|r| {
-                    now_ms >= r && now_ms < r.saturating_add(ACTIVITY_BROADCAST_INTERVAL_MS)
-                });
-                if !recent {
-                    self.announce_all(machine, now_ms);
-                }
+                // The newcomer learns of this tab's holds now, not at the next renewal (hellos
+                // are rare: one per tab opened, one per catch-up).
+                self.announce_all(machine, now_ms);
             }
             TabMessage::Hold {
                 hold,

@@ -3,4 +3,5 @@
 //! open late, freeze, sleep and wake; the traffic and timer budgets, measured.
 
 mod activity;
+mod holds;
 mod sim;

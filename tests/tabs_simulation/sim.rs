@@ -7,7 +7,7 @@
 //! reset it) and answers the machine's deadline checks; and tabs that freeze, wake, close and
 //! crash. No real time passes: hour-long scenarios run in milliseconds.
 
-use inactivity_core::idle::{Action, IdleConfig, IdleMachine};
+use inactivity_core::idle::{Action, HoldId, IdleConfig, IdleMachine};
 use inactivity_core::reason::LogoutReason::{self, *};
 use inactivity_core::tab_sync::{
     record_at_logout, replaces_stored, start_last_activity, LogoutRecord, Shared, TabOutput,
@@ -24,6 +24,10 @@ pub const W: u64 = MIN;
 pub const SERVER_LATENCY: u64 = 80;
 /// The longest channel delay (see [`Sim::delay`]).
 pub const MAX_DELAY: u64 = 54;
+
+fn sender(text: &str) -> String {
+    decode(text).expect("the codec round-trips").0
+}
 
 pub fn config() -> IdleConfig {
     IdleConfig::new(Some(T)).with_warning_ms(W)
@@ -49,6 +53,8 @@ pub struct Tab {
     pub sent: Vec<(u64, TabMessage)>,
     /// Storage writes of the shared last activity.
     pub stores: u32,
+    /// When this tab made a keep-alive call.
+    pub keep_alives: Vec<u64>,
 }
 
 impl Tab {
@@ -147,6 +153,7 @@ impl Sim {
             actions: Vec::new(),
             sent: Vec::new(),
             stores: 0,
+            keep_alives: Vec::new(),
         });
         let tab = &mut self.tabs[i];
         tab.sync.link_opened(&tab.machine, None, now);
@@ -175,6 +182,44 @@ impl Sim {
             t += step;
         }
         last
+    }
+
+    /// A hold begins in tab `i` now (`tracker.hold(label)`).
+    pub fn hold(&mut self, i: usize, label: &str) -> HoldId {
+        assert!(self.runs(i), "a frozen or closed tab runs no code");
+        let now = self.now;
+        let tab = &mut self.tabs[i];
+        let id = tab
+            .sync
+            .begin_hold(&mut tab.machine, label, now)
+            .expect("a hold");
+        self.service(i, false);
+        id
+    }
+
+    /// Tab `i` releases its hold `id` now.
+    pub fn release(&mut self, i: usize, id: HoldId) -> bool {
+        assert!(self.runs(i), "a frozen or closed tab runs no code");
+        let now = self.now;
+        let tab = &mut self.tabs[i];
+        let found = tab.sync.release_hold(&mut tab.machine, id, now);
+        self.service(i, false);
+        found
+    }
+
+    /// Tab `i` is closed: `pagehide` (its goodbye goes out), then nothing.
+    pub fn close(&mut self, i: usize) {
+        self.tabs[i].sync.handle_page_hide();
+        self.service(i, false);
+        self.crash(i);
+    }
+
+    /// Tab `i` stops without a word (the browser killed it, the machine crashed).
+    pub fn crash(&mut self, i: usize) {
+        let tab = &mut self.tabs[i];
+        tab.closed = true;
+        tab.timer = None;
+        tab.server_answer_at = None;
     }
 
     /// Logs tab `i` out for an outside reason (a host request, a revoked token).
@@ -215,6 +260,11 @@ impl Sim {
                 Action::CheckServerDeadline => {
                     self.tabs[i].server_answer_at = Some(now + SERVER_LATENCY)
                 }
+                Action::KeepAlive => {
+                    // One counted call of the tracker's own: the server's deadline moves.
+                    self.server_last_use = self.server_last_use.max(now);
+                    self.tabs[i].keep_alives.push(now);
+                }
                 Action::Logout { reason } => {
                     let tab = &mut self.tabs[i];
                     let own = tab.sync.handle_logout(*reason);
@@ -231,11 +281,19 @@ impl Sim {
         while let Some(output) = self.tabs[i].sync.poll_output() {
             match output {
                 TabOutput::Broadcast(text) => {
-                    let (_, msg) = decode(&text).expect("the codec round-trips");
+                    let (from, msg) = decode(&text).expect("the codec round-trips");
                     self.tabs[i].sent.push((now, msg));
                     for to in 0..self.tabs.len() {
                         if to != i && !self.tabs[to].closed {
-                            let at = now + self.delay();
+                            // A channel keeps the order of one sender's messages.
+                            let last = self
+                                .wire
+                                .iter()
+                                .filter(|(_, t, queued)| *t == to && sender(queued) == from)
+                                .map(|(at, _, _)| *at)
+                                .max()
+                                .unwrap_or(0);
+                            let at = (now + self.delay()).max(last);
                             self.wire.push((at, to, text.clone()));
                         }
                     }
