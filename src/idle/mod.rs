@@ -111,12 +111,12 @@
 //! machine.handle_timeout(200_000 + 150_000); // half a timeout since the last counted call
 //! assert_eq!(machine.poll_action(), Some(Action::KeepAlive));
 //!
-//! machine.release_hold(call, 1_000_000);
+//! machine.release_hold(call, 420_000);
 //! assert!(matches!(
 //!     machine.poll_action(),
-//!     Some(Action::HoldEnded { reason: HoldEndReason::Released, at_ms: 1_000_000, .. })
+//!     Some(Action::HoldEnded { reason: HoldEndReason::Released, at_ms: 420_000, .. })
 //! ));
-//! assert_eq!(machine.expiry_ms(), Some(1_300_000)); // the timer runs from the release
+//! assert_eq!(machine.expiry_ms(), Some(720_000)); // the timer runs from the release
 //! ```
 //!
 //! While a hold of this tab is active, the server's idle deadline still runs (it counts API

@@ -4,4 +4,5 @@
 
 mod activity;
 mod holds;
+mod holds_props;
 mod sim;

@@ -197,6 +197,15 @@ impl Sim {
         id
     }
 
+    /// A hold begins in tab `i` now, if the tab takes one.
+    pub fn try_hold(&mut self, i: usize, label: &str) -> Option<HoldId> {
+        let now = self.now;
+        let tab = &mut self.tabs[i];
+        let id = tab.sync.begin_hold(&mut tab.machine, label, now).ok();
+        self.service(i, false);
+        id
+    }
+
     /// Tab `i` releases its hold `id` now.
     pub fn release(&mut self, i: usize, id: HoldId) -> bool {
         assert!(self.runs(i), "a frozen or closed tab runs no code");
