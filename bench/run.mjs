@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench` (issue 8): every benchmark side by side in one run — interception overhead,
-// matcher scaling, bundle size, timer arms, memory, start-up, cross-tab traffic — then a table
-// on stdout, bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
+// `npm run bench`: every benchmark side by side in one run — interception overhead, matcher
+// scaling, the admin preview's replay, bundle size, timer arms, memory, start-up, cross-tab
+// traffic — then a table on stdout, bench/results.json, bench/results.md and the SVG charts. Not
+// part of `npm test`.
 //
-//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,overhead,...] [--report-only]
+//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,...] [--report-only]
 //
-// --quick     fewer rounds (a smoke run, numbers noisier)
-// --no-build  measure pkg/ as it is (default: `bash scripts/build.sh` first)
-// --readme    also rewrite the "Benchmarks" section of README.md from the results
-// --report-only  regenerate the report, charts (and README with --readme) from results.json
-// --skip=…    leave out parts: build, matcher, size, twiggy, overhead, real, timers, memory,
-//             startup, crosstab, preview
+// --quick          fewer rounds (a smoke run, numbers noisier)
+// --no-build       measure pkg/ as it is (default: `bash scripts/build.sh` first)
+// --readme         also rewrite the "Benchmarks" section of README.md from the results
+// --report-only    regenerate the report, charts (and README with --readme) from results.json
+// --skip=…         leave out parts (they keep their previous results, marked as carried over):
+//                  build, and the names in PARTS below (twiggy is a step of size)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -20,20 +21,106 @@ import { launchBrowser } from "../tests/e2e/harness.mjs";
 import * as browserBench from "./browser.mjs";
 import { exclusionLists, loadCatalog } from "./lib/lists.mjs";
 import { serveStatic } from "./lib/server.mjs";
+import * as previewBench from "./preview.mjs";
 import { competitorSizes, packageSize, twiggyBreakdown } from "./size.mjs";
 import { barChart, lineChart } from "./svg.mjs";
 import { markdown, evaluateTargets } from "./report.mjs";
-import * as previewBench from "./preview.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const reportOnly = args.includes("--report-only");
 const quick = args.includes("--quick");
-const skip = new Set((args.find((a) => a.startsWith("--skip=")) ?? "--skip=").slice(7).split(",").filter(Boolean));
+const skip = new Set((option("skip") ?? "").split(",").filter(Boolean));
 if (args.includes("--no-build")) skip.add("build");
 const log = (m) => process.stderr.write(`${m}\n`);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+/**
+ * The parts of a run, in order. Each fills `results[key]` (or is skipped with `--skip=<name>`, and
+ * then keeps its previous result). `browser: true` parts get `ctx.browser` and `ctx.server` (a
+ * static server of the repository root). A new benchmark is
+ * one more entry here and, for its line in the report, a few lines in report.mjs.
+ */
+const PARTS = [
+  {
+    // The native matcher (a separate crate under bench/matcher, not a workspace member).
+    name: "matcher",
+    key: "matcher",
+    run: () => {
+      log("matcher: cargo run --release (bench/matcher)");
+      const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target/bench-matcher") };
+      const out = execFileSync(
+        "cargo",
+        ["run", "--quiet", "--release", "--manifest-path", "bench/matcher/Cargo.toml", "--", "api-catalog.json", ...(quick ? ["--quick"] : [])],
+        { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 << 20 },
+      );
+      return JSON.parse(out.toString());
+    },
+  },
+  {
+    // The admin preview's replay (native, bench/preview).
+    name: "preview",
+    key: "preview",
+    run: (ctx) => ({ ...previewBench.run(root, { quick, log }), date: ctx.results.date, commit: ctx.results.commit }),
+  },
+  {
+    // Bundle size: the package, the competitors, twiggy.
+    name: "size",
+    key: "size",
+    run: () => {
+      const size = { package: packageSize(root), competitors: [] };
+      try {
+        size.competitors = competitorSizes({ log });
+      } catch (e) {
+        size.competitorsError = String(e.message ?? e);
+        log(`size: competitors unavailable: ${size.competitorsError}`);
+      }
+      if (!skip.has("twiggy")) {
+        try {
+          size.twiggy = twiggyBreakdown(root, { log });
+        } catch (e) {
+          size.twiggy = { skipped: String(e.message ?? e) };
+        }
+      }
+      return size;
+    },
+  },
+  {
+    name: "overhead",
+    key: "overhead",
+    browser: true,
+    run: ({ browser, server, lists }) =>
+      browserBench.overhead(browser, server.url, { lists, rounds: quick ? 3 : 9, targetMs: quick ? 8 : 15, log }),
+  },
+  {
+    // For scale: real fetch/XHR calls.
+    name: "real",
+    key: "realCalls",
+    browser: true,
+    run: ({ browser, server }) => browserBench.realCalls(browser, server.url, { rounds: quick ? 3 : 7 }),
+  },
+  { name: "timers", key: "timers", browser: true, run: ({ browser, server }) => browserBench.timers(browser, server.url) },
+  {
+    name: "memory",
+    key: "memory",
+    browser: true,
+    run: ({ browser, server }) => browserBench.memory(browser, server.url, { total: 1_000_000, log }),
+  },
+  {
+    name: "startup",
+    key: "startup",
+    browser: true,
+    run: ({ browser, server }) => browserBench.startup(browser, server.url, { runs: quick ? 3 : 11 }),
+  },
+  {
+    name: "crosstab",
+    key: "crossTab",
+    browser: true,
+    run: ({ browser, server }) => browserBench.crossTab(browser, server.url, { seconds: quick ? 3 : 10 }),
+  },
+];
 
 const results = {
   date: new Date().toISOString(),
@@ -72,7 +159,7 @@ if (reportOnly) {
   process.exit(0);
 }
 
-// 1. Build the package (the numbers describe the code as it is now).
+// The build (the numbers describe the code as it is now).
 if (!skip.has("build")) {
   log(`[${elapsed()}] build: bash scripts/build.sh`);
   const b = spawnSync("bash", ["scripts/build.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -81,89 +168,41 @@ if (!skip.has("build")) {
 if (!existsSync(join(root, "pkg/inactivity_timeout.js"))) throw new Error("pkg/ is missing: run `npm run build` first");
 results.commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).stdout?.toString().trim() ?? null;
 
+// One browser and one static server for every part that needs them, started on first use.
 const catalog = loadCatalog(root);
-
-// 2. The native matcher (a separate crate under bench/matcher, not a workspace member).
-if (!skip.has("matcher")) {
-  log(`[${elapsed()}] matcher: cargo run --release (bench/matcher)`);
-  const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target/bench-matcher") };
-  const out = execFileSync(
-    "cargo",
-    ["run", "--quiet", "--release", "--manifest-path", "bench/matcher/Cargo.toml", "--", "api-catalog.json", ...(quick ? ["--quick"] : [])],
-    { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 << 20 },
-  );
-  results.matcher = JSON.parse(out.toString());
-}
-
-// 2b. The admin preview's replay (native, bench/preview).
-if (!skip.has("preview")) {
-  log(`[${elapsed()}] preview`);
-  results.preview = { ...previewBench.run(root, { quick, log }), date: results.date, commit: results.commit };
-}
-
-// 3. Bundle size.
-if (!skip.has("size")) {
-  log(`[${elapsed()}] size`);
-  results.size = { package: packageSize(root), competitors: [] };
-  try {
-    results.size.competitors = competitorSizes({ log });
-  } catch (e) {
-    results.size.competitorsError = String(e.message ?? e);
-    log(`size: competitors unavailable: ${results.size.competitorsError}`);
-  }
-  if (!skip.has("twiggy")) {
-    try {
-      results.size.twiggy = twiggyBreakdown(root, { log });
-    } catch (e) {
-      results.size.twiggy = { skipped: String(e.message ?? e) };
-    }
-  }
-}
-
-// 4. The browser benchmarks.
-const server = await serveStatic(root);
-const browser = await launchBrowser();
+const counted = browserBench.KINDS.counted.url.replace(/^\//, "");
+const lists = exclusionLists(catalog, [5, 100, 200, "full"], [counted]);
+results.exclusionLists = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length]));
+const open = { browser: null, server: null, mounts: {} };
+const ctx = {
+  root,
+  quick,
+  log,
+  results,
+  lists,
+  /** The browser and the server; `mounts` adds URL prefixes served from other directories. */
+  async openBrowser(mounts = {}) {
+    Object.assign(open.mounts, mounts);
+    open.server ??= await serveStatic(root, open.mounts);
+    open.browser ??= await launchBrowser();
+    results.browser = { name: "chromium", version: open.browser.version() };
+    return open;
+  },
+};
 try {
-  const counted = browserBench.KINDS.counted.url.replace(/^\//, "");
-  const lists = exclusionLists(catalog, [5, 100, 200, "full"], [counted]);
-  results.exclusionLists = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length]));
-  if (!skip.has("overhead")) {
-    log(`[${elapsed()}] overhead`);
-    results.overhead = await browserBench.overhead(browser, server.url, {
-      lists,
-      rounds: quick ? 3 : 9,
-      targetMs: quick ? 8 : 15,
-      log,
-    });
+  for (const part of PARTS) {
+    if (skip.has(part.name)) continue;
+    log(`[${elapsed()}] ${part.name}`);
+    const extra = part.browser ? await ctx.openBrowser() : {};
+    results[part.key] = await part.run({ ...ctx, ...extra });
   }
-  if (!skip.has("real")) {
-    log(`[${elapsed()}] real fetch/XHR calls (for scale)`);
-    results.realCalls = await browserBench.realCalls(browser, server.url, { rounds: quick ? 3 : 7 });
-  }
-  if (!skip.has("timers")) {
-    log(`[${elapsed()}] timers`);
-    results.timers = await browserBench.timers(browser, server.url);
-  }
-  if (!skip.has("memory")) {
-    log(`[${elapsed()}] memory`);
-    results.memory = await browserBench.memory(browser, server.url, { total: 1_000_000, log });
-  }
-  if (!skip.has("startup")) {
-    log(`[${elapsed()}] startup`);
-    results.startup = await browserBench.startup(browser, server.url, { runs: quick ? 3 : 11 });
-  }
-  if (!skip.has("crosstab")) {
-    log(`[${elapsed()}] cross-tab`);
-    results.crossTab = await browserBench.crossTab(browser, server.url, { seconds: quick ? 3 : 10 });
-  }
-  results.browser = { name: "chromium", version: browser.version() };
 } finally {
-  await browser.close();
-  await server.close();
+  await open.browser?.close();
+  await open.server?.close();
 }
 
 // Parts left out keep their previous results (marked), so the report stays complete.
-for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory", "startup", "crossTab", "preview"]) {
+for (const { key } of PARTS) {
   if (results[key] === undefined && previous[key] !== undefined) {
     results[key] = previous[key];
     (results.carriedOver ??= []).push(key);
@@ -172,7 +211,7 @@ for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory
 results.targets = evaluateTargets(results);
 results.durationSeconds = Math.round((Date.now() - started) / 1000);
 
-// 5. Outputs.
+// Outputs.
 writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
 writeCharts(results);
 const md = markdown(results);
