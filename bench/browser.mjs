@@ -370,6 +370,26 @@ export async function startup(browser, base, { runs = 9 } = {}) {
 }
 
 /**
+ * Whether the page at `url` (an app built with the package) starts: it sets
+ * `document.body.dataset.ready` and `window.tracker`, whose `remainingMs()` is a number.
+ */
+export async function appStarts(browser, url) {
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body?.dataset.ready === "true", null, { timeout: 10_000 });
+    const left = await page.evaluate(() => window.tracker?.remainingMs());
+    if (errors.length) throw new Error(`${url}: ${errors.join("; ")}`);
+    return typeof left === "number" && left > 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/**
  * Item 7: cross-tab traffic between three tabs of one origin while one makes 100 requests per
  * second (real time): BroadcastChannel postMessage calls and `storage` events, per tab.
  */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark side by side in one run — interception overhead, matcher
-// scaling, the admin preview's replay, bundle size, timer arms, memory, start-up, cross-tab
-// traffic — then a table on stdout, bench/results.json, bench/results.md and the SVG charts. Not
-// part of `npm test`.
+// scaling, the admin preview's replay, bundle size (each entry point, what a Vite app pays, twiggy
+// on the client wasm), timer arms, memory, start-up, cross-tab traffic — then a table on stdout,
+// bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
 //
 //   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,...] [--report-only]
 //
@@ -11,7 +11,7 @@
 // --readme         also rewrite the "Benchmarks" section of README.md from the results
 // --report-only    regenerate the report, charts (and README with --readme) from results.json
 // --skip=…         leave out parts (they keep their previous results, marked as carried over):
-//                  build, and the names in PARTS below (twiggy is a step of size)
+//                  build, and the names in PARTS below (twiggy and vite are steps of size)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -22,7 +22,7 @@ import * as browserBench from "./browser.mjs";
 import { exclusionLists, loadCatalog } from "./lib/lists.mjs";
 import { serveStatic } from "./lib/server.mjs";
 import * as previewBench from "./preview.mjs";
-import { competitorSizes, packageSize, twiggyBreakdown } from "./size.mjs";
+import { competitorSizes, packageSize, twiggyBreakdown, viteAppDelta } from "./size.mjs";
 import { barChart, lineChart } from "./svg.mjs";
 import { markdown, evaluateTargets } from "./report.mjs";
 
@@ -66,16 +66,24 @@ const PARTS = [
     run: (ctx) => ({ ...previewBench.run(root, { quick, log }), date: ctx.results.date, commit: ctx.results.commit }),
   },
   {
-    // Bundle size: the package, the competitors, twiggy.
+    // Every entry point's size, the competitors, what a Vite app pays, twiggy on the client wasm.
     name: "size",
     key: "size",
-    run: () => {
-      const size = { package: packageSize(root), competitors: [] };
+    run: async (ctx) => {
+      const size = { ...packageSize(join(root, "pkg")), competitors: [] };
       try {
         size.competitors = competitorSizes({ log });
       } catch (e) {
         size.competitorsError = String(e.message ?? e);
         log(`size: competitors unavailable: ${size.competitorsError}`);
+      }
+      if (!skip.has("vite")) {
+        size.viteApp = await viteAppDelta(root, join(root, "pkg"), { log });
+        // The app that was measured must work: load it and see the tracker started.
+        const { browser, server } = await ctx.openBrowser({ "/vite-app/": size.viteApp.appDir });
+        size.viteApp.runs = await browserBench.appStarts(browser, `${server.url}/vite-app/index.html`);
+        delete size.viteApp.appDir;
+        if (!size.viteApp.runs) throw new Error("the minimal Vite app with the package did not start a tracker");
       }
       if (!skip.has("twiggy")) {
         try {
@@ -141,14 +149,6 @@ if (reportOnly) {
   // Regenerates the report, charts and README section from bench/results.json (e.g. after a
   // change of the report's format), without measuring anything.
   const r = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
-  if (r.size?.package && !r.size.package.otherEntryPoints) {
-    const client = (f) => f.file.endsWith(".wasm") || f.file === "inactivity_timeout.js" || f.file.startsWith("snippets/");
-    const files = r.size.package.files;
-    r.size.package.files = files.filter(client);
-    r.size.package.otherEntryPoints = files.filter((f) => !client(f));
-    r.size.package.total = { raw: 0, gzip: 0, brotli: 0 };
-    for (const f of r.size.package.files) for (const k of ["raw", "gzip", "brotli"]) r.size.package.total[k] += f[k];
-  }
   r.targets = evaluateTargets(r);
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(r, null, 2) + "\n");
   writeCharts(r);
