@@ -32,6 +32,11 @@ export function entriesOf(size) {
   ];
 }
 
+/** The start-up result as a list of builds (older results measured one build). */
+function startupBuilds(s) {
+  return s.builds ?? [{ label: "this build", ...s }];
+}
+
 /** The overhead row of a cell. */
 function cell(rows, variant, entries, kind, seen, api) {
   return rows.find(
@@ -256,7 +261,14 @@ export function markdown(r) {
   }
   if (r.startup) {
     const s = r.startup;
-    other.push(["6. start-up (fresh context, median of " + s.runs + ")", `import → interception installed ${s.installedMs} ms; → import resolved ${s.importedMs} ms; → wasm ready ${s.readyMs} ms; → tracker started ${s.startedMs} ms`, "wall clock, loopback HTTP, no cache"]);
+    const builds = startupBuilds(s);
+    for (const b of builds) {
+      other.push([
+        `6. start-up, ${b.label}: fresh context, median of ${s.runs}`,
+        `import → interception installed ${b.installedMs ?? "–"} ms; → import resolved ${b.importedMs} ms; → wasm ready ${b.readyMs} ms; → tracker started ${b.startedMs} ms`,
+        builds.length > 1 ? "wall clock, loopback HTTP, no cache; the builds' runs interleaved" : "wall clock, loopback HTTP, no cache",
+      ]);
+    }
   }
   if (r.crossTab) {
     const c = r.crossTab;
@@ -276,9 +288,12 @@ export function markdown(r) {
   p("npm run bench -- --quick      # fewer rounds: a smoke run");
   p("npm run bench -- --readme     # also rewrites this section of README.md");
   p("npm run bench -- --no-build --skip=twiggy,crosstab   # parts can be left out; they keep their last results");
+  p(`npm run bench -- --baseline=/tmp/before             # start-up and client size of another build beside this one`);
   p("npm run bench -- --report-only --readme               # re-render this section from bench/results.json");
   p("node bench/profile.mjs counted first-seen fetch       # where one intercepted call's time goes (CPU profile, wasm names kept)");
   p("```");
+  p();
+  p(`The baseline is any built package: \`git worktree add --detach /tmp/before ${r.baseline?.commit ?? "<commit>"}\`, then in it \`npm ci && bash scripts/build.sh\` (that commit's own build script, for its own layout); \`--baseline\` takes the checkout or its \`pkg/\`.`);
   p();
   p("It needs what `npm test` needs (Debian's `chromium`, the wasm toolchain from `scripts/setup.sh`) and the npm registry once, to fetch the two competitor packages into a temporary directory; `twiggy` (`cargo install twiggy --locked`) is optional. Results: `bench/results.json` (every sample's median and minimum), `bench/results.md`, `bench/overhead.svg`, `bench/matcher.svg`. The code: `bench/run.mjs` (orchestration), `bench/browser.mjs` and `bench/pages/` (in-browser measurements), `bench/matcher/` (native, a crate outside the workspace), `bench/preview/` with `bench/preview.mjs` (the admin preview's replay, native, also outside the workspace), `bench/size.mjs`, `bench/svg.mjs`, `bench/report.mjs`.");
   p();

@@ -5,11 +5,16 @@
 // bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
 //
 //   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,...] [--report-only]
+//                      [--baseline=<dir>]
 //
 // --quick          fewer rounds (a smoke run, numbers noisier)
 // --no-build       measure pkg/ as it is (default: `bash scripts/build.sh` first)
 // --readme         also rewrite the "Benchmarks" section of README.md from the results
 // --report-only    regenerate the report, charts (and README with --readme) from results.json
+// --baseline=<dir> another build of the package (a pkg/ directory, or a checkout that has one),
+//                  e.g. of an earlier commit: its start-up is measured in the same run, interleaved
+//                  with this build's, and its client entry's size is reported beside this one's;
+//                  --baseline-label=<text> names it (default: "before (<its commit>)")
 // --skip=…         leave out parts (they keep their previous results, marked as carried over):
 //                  build, and the names in PARTS below (twiggy and vite are steps of size)
 import { execFileSync, spawnSync } from "node:child_process";
@@ -40,7 +45,7 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 /**
  * The parts of a run, in order. Each fills `results[key]` (or is skipped with `--skip=<name>`, and
  * then keeps its previous result). `browser: true` parts get `ctx.browser` and `ctx.server` (a
- * static server of the repository root). A new benchmark is
+ * static server of the repository root; `/baseline/` is the baseline build). A new benchmark is
  * one more entry here and, for its line in the report, a few lines in report.mjs.
  */
 const PARTS = [
@@ -71,6 +76,7 @@ const PARTS = [
     key: "size",
     run: async (ctx) => {
       const size = { ...packageSize(join(root, "pkg")), competitors: [] };
+      if (ctx.baseline) size.baseline = { label: ctx.baseline.label, ...packageSize(ctx.baseline.dir) };
       try {
         size.competitors = competitorSizes({ log });
       } catch (e) {
@@ -120,7 +126,11 @@ const PARTS = [
     name: "startup",
     key: "startup",
     browser: true,
-    run: ({ browser, server }) => browserBench.startup(browser, server.url, { runs: quick ? 3 : 11 }),
+    run: ({ browser, server, baseline }) =>
+      browserBench.startup(browser, server.url, {
+        runs: quick ? 3 : 11,
+        builds: [{ label: "this build", path: "/pkg" }, ...(baseline ? [{ label: baseline.label, path: "/baseline" }] : [])],
+      }),
   },
   {
     name: "crosstab",
@@ -159,6 +169,17 @@ if (reportOnly) {
   process.exit(0);
 }
 
+// The baseline build, if any: a pkg/ directory, or a checkout with one.
+let baseline = null;
+if (option("baseline")) {
+  let dir = resolve(option("baseline"));
+  if (!existsSync(join(dir, "inactivity_timeout.js")) && existsSync(join(dir, "pkg/inactivity_timeout.js"))) dir = join(dir, "pkg");
+  if (!existsSync(join(dir, "inactivity_timeout.js"))) throw new Error(`--baseline=${option("baseline")}: no inactivity_timeout.js there or in its pkg/`);
+  const commit = spawnSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"]).stdout?.toString().trim() || null;
+  baseline = { dir, commit, label: option("baseline-label") ?? (commit ? `before (${commit})` : "baseline") };
+  results.baseline = { label: baseline.label, commit };
+}
+
 // The build (the numbers describe the code as it is now).
 if (!skip.has("build")) {
   log(`[${elapsed()}] build: bash scripts/build.sh`);
@@ -179,11 +200,15 @@ const ctx = {
   quick,
   log,
   results,
+  baseline,
   lists,
   /** The browser and the server; `mounts` adds URL prefixes served from other directories. */
   async openBrowser(mounts = {}) {
     Object.assign(open.mounts, mounts);
-    open.server ??= await serveStatic(root, open.mounts);
+    if (!open.server) {
+      if (baseline) open.mounts["/baseline/"] = baseline.dir;
+      open.server = await serveStatic(root, open.mounts);
+    }
     open.browser ??= await launchBrowser();
     results.browser = { name: "chromium", version: open.browser.version() };
     return open;
