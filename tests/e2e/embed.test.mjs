@@ -1,4 +1,4 @@
-// The embedded client (issue 6, DESIGN §5 "Embedded"): the agent client in a cross-site iframe
+// The embedded client (README, "Embedded in an iframe"): the agent client in a cross-site iframe
 // (the host page on http://127.0.0.1:PORT, the client on http://localhost:PORT), connected with
 // the package's host helper (inactivity-timeout/host). The host hears resumed, warning and
 // logout; its logout request signs the agent out (host-request); sign-in inside the iframe comes

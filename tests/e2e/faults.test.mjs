@@ -1,4 +1,4 @@
-// Faults, end to end (issue 7 item 4): storage denied (as in a cross-site iframe) or full,
+// Faults, end to end: storage denied (as in a cross-site iframe) or full,
 // BroadcastChannel missing, Web Locks missing or denied, the wasm failing to load. In each the
 // app keeps working and the timeout is still enforced — by the tracker, or, when the tracker
 // cannot load at all, by the reference server. Real server, real Chromium, Playwright's clock;

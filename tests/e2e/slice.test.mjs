@@ -1,4 +1,4 @@
-// The vertical slice (issue 2): a real browser, the real server, time moved by Playwright's clock.
+// The vertical slice: a real browser, the real server, time moved by Playwright's clock.
 // Counted calls keep the user in; excluded calls do not; at expiry the browser is on the login
 // page; after signing in it is back on the exact page it left, query and hash included.
 import { test, before, after } from "node:test";

@@ -1,4 +1,4 @@
-// Several tabs of one client and user (issue 6): one idle timer across tabs, the traffic bound,
+// Several tabs of one client and user: one idle timer across tabs, the traffic bound,
 // logout propagation, exactly one tab making the server calls (counted at the server), a tab
 // closed mid-logout, a frozen tab (CDP Page.setWebLifecycleState), and clock jumps.
 // Several pages in one browser context share one Playwright clock; tabs share the token (a

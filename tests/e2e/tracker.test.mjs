@@ -1,4 +1,4 @@
-// The tracker, end to end (issue 5): warning and Stay signed in, the server-deadline extension,
+// The tracker, end to end: warning and Stay signed in, the server-deadline extension,
 // the logout sequence in order and under every failure of its calls, server-revoked, slept, and
 // fetching the settings itself. Real server, real Chromium, Playwright's clock.
 import { test, before, after, beforeEach } from "node:test";
