@@ -158,7 +158,7 @@ test("embedding CRM host page", async () => {
   const { context, page } = await newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${server.altUrl}/host.html`);
   await page.getByRole("heading", { name: "Jordan Customer" }).waitFor();
-  await page.frameLocator("#agent-frame").getByLabel("Username").waitFor();
+  await page.frameLocator("#agent-frame").getByRole("button", { name: "Sign in", exact: true }).waitFor();
   await audit(page, "host.html");
   await context.close();
 });

@@ -21,14 +21,14 @@ export const chromiumArgs = [
 ];
 
 /**
- * Starts the reference server. Returns { url, altUrl, port, dataDir, advanceClock(ms), now(),
+ * Starts the reference server (`args`: more of its command line). Returns { url, altUrl, port, dataDir, advanceClock(ms), now(),
  * log(), reset(), stop() }. `url` is http://127.0.0.1:PORT, `altUrl` http://localhost:PORT (another origin).
  */
-export async function startServer({ dataDir, keepData = false } = {}) {
+export async function startServer({ dataDir, keepData = false, args = [] } = {}) {
   const bin = process.env.SERVER_BIN ?? join(root, "target/debug/inactivity-server");
   if (!existsSync(bin)) throw new Error(`server binary ${bin} is missing: run 'cargo build -p inactivity-server'`);
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "inactivity-e2e-"));
-  const child = spawn(bin, ["--port", "0", "--test", "--root", root, "--data-dir", dir], {
+  const child = spawn(bin, ["--port", "0", "--test", "--root", root, "--data-dir", dir, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -72,7 +72,7 @@ export async function startServer({ dataDir, keepData = false } = {}) {
     log: () => control("/__test/log"),
     reset: () => control("/__test/reset", {}),
     clearLog: async () => {
-      const res = await fetch(url + "/__test/log", { method: "DELETE" });
+      const res = await fetch(url + "/__test/log", { method: "DELETE", headers: { "content-type": "application/json" } });
       if (!res.ok) throw new Error(`clear log: ${res.status}`);
     },
     /** An API call as a user would make it, from node. */
@@ -117,6 +117,22 @@ export async function signIn(page, username, password = username) {
   ]);
 }
 
+/**
+ * Signs in a framed agent client: its sign-in prompt opens the login page in a popup (the login
+ * page refuses to be framed); signs in there and waits for the popup to hand the code back and
+ * close, and for the client to show.
+ */
+export async function signInFramed(frame, username, password = username) {
+  const button = frame.getByRole("button", { name: "Sign in", exact: true });
+  await button.waitFor();
+  const [popup] = await Promise.all([frame.page().context().waitForEvent("page"), button.click()]);
+  await popup.waitForURL(/\/oauth\/authorize/);
+  await popup.getByLabel("Username").fill(username);
+  await popup.getByLabel("Password").fill(password);
+  await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: /sign in/i }).click()]);
+  await frame.locator("#app").waitFor({ state: "visible" });
+}
+
 /** Gets an access token for `username` through the real authorization-code flow, from node. */
 export async function tokenFor(server, username, password = username) {
   const redirect = `${server.url}/minimal/callback.html`;
@@ -124,7 +140,7 @@ export async function tokenFor(server, username, password = username) {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password, client_id: "e2e", redirect_uri: redirect, state: "s" }),
+    body: new URLSearchParams({ username, password, client_id: "minimal", redirect_uri: redirect, state: "s" }),
   });
   const location = res.headers.get("location") ?? "";
   const code = new URL(location, server.url).searchParams.get("code");
@@ -132,7 +148,7 @@ export async function tokenFor(server, username, password = username) {
   const token = await fetch(`${server.url}/oauth/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect }),
+    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: "minimal" }),
   });
   const body = await token.json();
   if (!body.access_token) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
