@@ -2,7 +2,8 @@
 // Time moves with Playwright's page.clock and the server's test clock together; no sleeps.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, signInFramed, tokenFor } from "./harness.mjs";
+import { startServer, launchBrowser, signIn, signInFramed, tokenFor, advanceTogether } from "./harness.mjs";
+import { expectText } from "./expect.mjs";
 
 const MINUTE = 60_000;
 let server;
@@ -22,32 +23,8 @@ beforeEach(async () => {
   adminToken = await tokenFor(server, "admin");
 });
 
-async function until(frame, predicate, arg, what) {
-  try {
-    await frame.waitForFunction(predicate, arg, { timeout: 10_000 });
-  } catch (e) {
-    throw new Error(`timed out waiting until ${what}: ${e.message.split("\n")[0]}`);
-  }
-}
-
-async function expectText(locator, pattern) {
-  const el = await locator.elementHandle();
-  await until(
-    await el.ownerFrame(), // the element's own frame (the embedded client is another origin)
-    ([el, src, flags]) => new RegExp(src, flags).test(el.textContent ?? ""),
-    [el, pattern.source, pattern.flags],
-    `${await locator.evaluate((e) => e.id || e.tagName)} shows ${pattern}`,
-  );
-}
-
 /** Browser and server time move together, at most a minute at a time (as a real clock would). */
-async function advance(page, ms, step = MINUTE) {
-  for (let left = ms; left > 0; left -= step) {
-    const s = Math.min(step, left);
-    await page.clock.runFor(s);
-    await server.advanceClock(s);
-  }
-}
+const advance = (page, ms, step = MINUTE) => advanceTogether(page, server, ms, step);
 
 async function openAgent(url, user = "agent") {
   const context = await browser.newContext();
