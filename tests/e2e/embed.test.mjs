@@ -9,8 +9,7 @@
 // cannot sign anyone out; and what the iframe shares with a standalone tab of the same client.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { startServer, chromiumArgs, signIn, signInFramed, advanceTogether } from "./harness.mjs";
+import { startServer, launchBrowser, signIn, signInFramed, advanceTogether } from "./harness.mjs";
 
 const MINUTE = 60_000;
 let server;
@@ -28,12 +27,7 @@ before(async () => {
   STRANGER = `http://stranger.localhost:${server.port}`;
   // The harness's browser, plus one name for a third origin. (A page fulfilled by routing would
   // count as a public page, and Chromium's local network access rules would block its iframe.)
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    chromiumSandbox: false,
-    args: [...chromiumArgs, "--host-resolver-rules=MAP evil.localhost 127.0.0.1, MAP stranger.localhost 127.0.0.1"],
-  });
+  browser = await launchBrowser({ hosts: ["evil.localhost", "stranger.localhost"] });
 });
 after(async () => {
   await browser?.close();

@@ -1,11 +1,19 @@
 // Shared end-to-end harness: the real reference server (started with --test on a free port and a
-// temporary data dir) and the system Chromium driven by playwright-core. Never a downloaded browser.
+// temporary data dir) and a system browser driven by playwright-core: Debian's Chromium (CDP) or
+// Firefox ESR (WebDriver BiDi), chosen by the environment variable ENGINE=chromium|firefox.
+// Never a downloaded browser.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, beforeEach } from "node:test";
 import { chromium } from "playwright-core";
+
+/** The engine every suite runs in: ENGINE=chromium (the default) or ENGINE=firefox. */
+export const engine = process.env.ENGINE ?? "chromium";
+if (engine !== "chromium" && engine !== "firefox") throw new Error(`ENGINE=${engine}: expected chromium or firefox`);
+export const isFirefox = engine === "firefox";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -19,6 +27,49 @@ export const chromiumArgs = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/**
+ * Firefox preferences for a closed network, headless: nothing of its own goes out (telemetry,
+ * updates, captive-portal and connectivity checks, safe browsing, remote settings, add-ons,
+ * prefetching), or a first launch can stall waiting for hosts it cannot reach.
+ */
+export const firefoxPrefs = {
+  "app.normandy.enabled": false,
+  "app.shield.optoutstudies.enabled": false,
+  "app.update.auto": false,
+  "app.update.enabled": false,
+  "browser.aboutwelcome.enabled": false,
+  "browser.discovery.enabled": false,
+  "browser.newtabpage.activity-stream.feeds.telemetry": false,
+  "browser.newtabpage.activity-stream.telemetry": false,
+  "browser.ping-centre.telemetry": false,
+  "browser.region.network.url": "",
+  "browser.region.update.enabled": false,
+  "browser.safebrowsing.blockedURIs.enabled": false,
+  "browser.safebrowsing.downloads.remote.enabled": false,
+  "browser.safebrowsing.malware.enabled": false,
+  "browser.safebrowsing.phishing.enabled": false,
+  "browser.safebrowsing.provider.google4.updateURL": "",
+  "browser.safebrowsing.provider.mozilla.updateURL": "",
+  "browser.search.geoip.url": "",
+  "browser.search.update": false,
+  "captivedetect.canonicalURL": "",
+  "datareporting.healthreport.uploadEnabled": false,
+  "datareporting.policy.dataSubmissionEnabled": false,
+  "extensions.blocklist.enabled": false,
+  "extensions.getAddons.cache.enabled": false,
+  "extensions.update.enabled": false,
+  "media.gmp-manager.updateEnabled": false,
+  "network.captive-portal-service.enabled": false,
+  "network.connectivity-service.enabled": false,
+  "network.dns.disablePrefetch": true,
+  "network.predictor.enabled": false,
+  "network.prefetch-next": false,
+  "services.settings.server": "http://127.0.0.1:9/",
+  "toolkit.telemetry.enabled": false,
+  "toolkit.telemetry.server": "",
+  "toolkit.telemetry.unified": false,
+};
 
 /**
  * Starts the reference server (`args`: more of its command line). Returns { url, altUrl, port, dataDir, advanceClock(ms), now(),
@@ -96,14 +147,78 @@ export async function startServer({ dataDir, keepData = false, args = [] } = {})
   };
 }
 
-/** Launches the system Chromium (headless). */
-export function launchBrowser() {
+/**
+ * Launches the engine's system browser, headless.
+ *   hosts: more names that resolve to this machine (a third origin for the embedding tests);
+ *   crossSiteFrames: the suite clicks inside cross-site iframes. Firefox then keeps such frames
+ *     in the page's process (Fission off): the input playwright-core 1.62 sends over WebDriver
+ *     BiDi lands on the <iframe> element of an out-of-process frame, never inside it (typing
+ *     works, clicks do not). Chromium needs nothing.
+ */
+export async function launchBrowser({ hosts = [], crossSiteFrames = false } = {}) {
+  if (isFirefox) {
+    // playwright-core 1.62 speaks the WebDriver BiDi of Firefox ESR 153 (later versions fail at
+    // newContext): a pinned second copy under its own name, so Chromium keeps its own version.
+    const { firefox } = await import("playwright-core-firefox");
+    const prefs = { ...firefoxPrefs };
+    if (hosts.length) prefs["network.dns.localDomains"] = hosts.join(",");
+    if (crossSiteFrames) prefs["fission.autostart"] = false;
+    return firefox.launch({
+      channel: "moz-firefox",
+      executablePath: process.env.FIREFOX ?? "/usr/lib/firefox-esr/firefox-esr",
+      headless: true,
+      firefoxUserPrefs: prefs,
+    });
+  }
+  const rules = hosts.length ? [`--host-resolver-rules=${hosts.map((h) => `MAP ${h} 127.0.0.1`).join(",")}`] : [];
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     chromiumSandbox: false,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...rules],
   });
+}
+
+/**
+ * A test file's server and browser: started now (top-level await), stopped after the file's
+ * tests; with `resetEachTest` the server's state (settings, tokens, log, clock) is reset before
+ * each test. `server` takes startServer's options, `browser` launchBrowser's. Returns { server, browser }.
+ */
+export async function setUp({ resetEachTest = false, server: serverOptions, browser: browserOptions } = {}) {
+  const server = await startServer(serverOptions);
+  let browser;
+  try {
+    browser = await launchBrowser(browserOptions);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  if (resetEachTest) beforeEach(() => server.reset());
+  return { server, browser };
+}
+
+/**
+ * Polls `check()` (sync or async) in real time until it returns a value other than undefined,
+ * null or false, and returns that value; throws after `timeoutMs` naming `what` (and the last
+ * value, or what `describe()` says). For what happens on the real network or across tabs —
+ * never for time on a page's clock, which the tests move themselves.
+ */
+export async function waitUntil(check, { what = "the condition", timeoutMs = 10_000, intervalMs = 20, describe } = {}) {
+  const start = performance.now();
+  let last;
+  for (;;) {
+    last = await check();
+    if (last !== undefined && last !== null && last !== false) return last;
+    if (performance.now() - start > timeoutMs) {
+      const detail = describe ? await describe() : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${detail}`);
+    }
+    await new Promise((ok) => setTimeout(ok, intervalMs));
+  }
 }
 
 /** On the login page of the authorization flow: signs in and waits for the redirect away from it. */
@@ -164,16 +279,48 @@ export async function advanceTogether(page, server, ms, stepMs = 60_000) {
   }
 }
 
-/** A new page with Playwright's clock installed, signed in as `username` on `path` of the minimal client. */
-export async function openMinimal(browser, server, { path = "/minimal/", username = "agent" } = {}) {
-  const context = await browser.newContext();
+/**
+ * A new browser context and page, signed in as `username` through the real OAuth flow on `path`,
+ * back on `path` and ready. Options: `clock` installs Playwright's clock first; `ready` is the
+ * selector of the page's ready state (the minimal client's by default); `context` the context's
+ * options; `beforeLoad(context, page)` runs before the first navigation (init scripts, routes,
+ * bindings); `tokenKey` the sessionStorage key to read the app's token from.
+ * Returns { context, page, url, token, errors } (`errors`: the page's uncaught errors).
+ */
+export async function openSignedIn(
+  { browser, server },
+  {
+    path = "/minimal/",
+    username = "agent",
+    clock = false,
+    ready = "body[data-ready=true]",
+    context: contextOptions = {},
+    beforeLoad,
+    tokenKey = "minimal.token",
+  } = {},
+) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
-  await page.clock.install();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  if (beforeLoad) await beforeLoad(context, page);
+  if (clock) await page.clock.install();
   const url = server.url + path;
   await page.goto(url);
   await signIn(page, username);
   await page.waitForURL(url);
-  await page.locator("body[data-ready=true]").waitFor();
-  const token = await page.evaluate(() => sessionStorage.getItem("minimal.token"));
-  return { context, page, token, url };
+  if (ready) await page.locator(ready).first().waitFor();
+  const token = tokenKey ? await page.evaluate((k) => sessionStorage.getItem(k), tokenKey) : null;
+  return { context, page, url, token, errors };
+}
+
+/**
+ * Replaces a text or number field's value the way a user does: select all, then one insertion
+ * (one `input` event with the new value, as fill() sends). fill() selects with select(), which
+ * Firefox does not apply to number inputs: there it would append to the old value.
+ */
+export async function replaceValue(locator, value) {
+  await locator.press("ControlOrMeta+a");
+  if (value === "") await locator.press("Delete");
+  else await locator.page().keyboard.insertText(value);
 }

@@ -430,10 +430,18 @@ pub fn run(rc: &Rc<RefCell<Session>>, effect: Effect) {
         }
         Effect::CheckServerDeadline => {
             let platform = session.platform.clone();
+            // The core waits briefly for the answer, then warns; a later answer still counts
+            // until the expiry (it may clear the warning): the call is waited for that long.
+            let bound = session
+                .machine
+                .remaining_ms(now_ms())
+                .unwrap_or(0)
+                .max(u64::from(session.options.request_timeout_ms))
+                .min(u64::from(u32::MAX)) as u32;
             let weak = Rc::downgrade(rc);
             drop(session);
             wasm_bindgen_futures::spawn_local(async move {
-                let state = platform.token_state().await;
+                let state = platform.token_state(Some(bound)).await;
                 let Some(rc) = weak.upgrade() else { return };
                 if let Ok(mut session) = rc.try_borrow_mut() {
                     let now = now_ms();
@@ -475,7 +483,7 @@ pub fn on_unauthorized(rc: &Rc<RefCell<Session>>, url: &str) {
     };
     let weak = Rc::downgrade(rc);
     wasm_bindgen_futures::spawn_local(async move {
-        let state = platform.token_state().await;
+        let state = platform.token_state(None).await;
         let Some(rc) = weak.upgrade() else { return };
         if let Ok(mut session) = rc.try_borrow_mut() {
             session.verifying_token = false;
