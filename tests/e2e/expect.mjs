@@ -18,12 +18,17 @@ const nameOf = (locator) => locator.evaluate((e) => e.id || e.tagName);
 /** Waits until the element's text matches `pattern`. */
 export async function expectText(locator, pattern) {
   const el = await locator.elementHandle();
-  await until(
-    await frameOf(locator),
-    ([el, src, flags]) => new RegExp(src, flags).test(el.textContent ?? ""),
-    [el, pattern.source, pattern.flags],
-    `${await nameOf(locator)} shows ${pattern}`,
-  );
+  try {
+    await until(
+      await frameOf(locator),
+      ([el, src, flags]) => new RegExp(src, flags).test(el.textContent ?? ""),
+      [el, pattern.source, pattern.flags],
+      `${await nameOf(locator)} shows ${pattern}`,
+    );
+  } catch (e) {
+    const now = await el.evaluate((el) => el.textContent).catch(() => "(gone)");
+    throw new Error(`${e.message}; it shows ${JSON.stringify(now?.trim().slice(0, 300))}`);
+  }
 }
 
 /** Waits until the field's value is `value`. */

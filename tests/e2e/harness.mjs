@@ -329,12 +329,34 @@ export async function openSignedIn(
 }
 
 /**
- * Replaces a text or number field's value the way a user does: select all, then one insertion
- * (one `input` event with the new value, as fill() sends). fill() selects with select(), which
- * Firefox does not apply to number inputs: there it would append to the old value.
+ * Replaces a text or number field's value the way a user does: the caret to the end, the old
+ * text erased, then one insertion (one `input` event with the new value, as fill() sends).
+ * Neither fill() nor a select-all selects a number input's text in Firefox over WebDriver BiDi:
+ * the new value would be appended to the old one.
  */
 export async function replaceValue(locator, value) {
-  await locator.press("ControlOrMeta+a");
-  if (value === "") await locator.press("Delete");
-  else await locator.page().keyboard.insertText(value);
+  await locator.focus();
+  await locator.press("End");
+  for (let left = (await locator.inputValue()).length; left > 0; left--) await locator.press("Backspace");
+  if (value !== "") await locator.page().keyboard.insertText(value);
+}
+
+/**
+ * Drags `source` onto `target` (HTML drag and drop). Chromium gets real mouse input (dragTo);
+ * Firefox over WebDriver BiDi starts no native drag from synthesized mouse input, so there the
+ * same events a drag fires — dragstart, dragenter, dragover, drop, dragend, one DataTransfer —
+ * are dispatched to the same elements.
+ */
+export async function dragAndDrop(source, target) {
+  if (!isFirefox) return source.dragTo(target);
+  const to = await target.elementHandle();
+  await source.evaluate((from, to) => {
+    const data = new DataTransfer();
+    const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    fire(from, "dragstart");
+    fire(to, "dragenter");
+    fire(to, "dragover");
+    fire(to, "drop");
+    fire(from, "dragend");
+  }, to);
 }

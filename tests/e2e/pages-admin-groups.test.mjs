@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { expectText, expectValue, expectEmpty, expectDisabled, until } from "./expect.mjs";
 import { adminSuite, openAdmin, ui, bundle, saveAndWait, getTimeout, getSettings, groupId, expandGroups, bundleOrder } from "./admin-page.mjs";
+import { replaceValue, dragAndDrop } from "./harness.mjs";
 
 const suite = adminSuite();
 
@@ -72,11 +73,11 @@ test("group bundles: expand/collapse, groups from the organization, add up to 5,
   await expectDisabled(u.addBundle, false);
 
   // A bundle's timeout has the same limits as the org-wide one.
-  await bundle(page, 2).value.fill("2");
+  await replaceValue(bundle(page, 2).value, "2");
   await expectText(bundle(page, 2).timeoutError, /Bundle 2 timeout: must be between 5 minutes/);
-  await bundle(page, 2).value.fill("481");
+  await replaceValue(bundle(page, 2).value, "481");
   await expectText(bundle(page, 2).timeoutError, /got 28860 s/);
-  await bundle(page, 2).value.fill("480");
+  await replaceValue(bundle(page, 2).value, "480");
   await expectEmpty(bundle(page, 2).timeoutError);
   await saveAndWait(page);
   const saved = await getTimeout();
@@ -173,11 +174,11 @@ test("bundles reorder by drag and drop", async () => {
   await bundle(page, 3).addGroup.click();
   assert.deepEqual(await bundleOrder(page), ["Supervisors", "Sales", "Billing"]);
   // Drag bundle 3 by its handle onto bundle 1: it takes priority 1.
-  await bundle(page, 3).root.locator(".drag-handle").dragTo(bundle(page, 1).root);
+  await dragAndDrop(bundle(page, 3).root.locator(".drag-handle"), bundle(page, 1).root);
   assert.deepEqual(await bundleOrder(page), ["Billing", "Supervisors", "Sales"]);
   await expectText(u.announcer, /Bundle moved to position 1 of 3/);
   // And bundle 1 onto bundle 2.
-  await bundle(page, 1).root.locator(".drag-handle").dragTo(bundle(page, 2).root);
+  await dragAndDrop(bundle(page, 1).root.locator(".drag-handle"), bundle(page, 2).root);
   assert.deepEqual(await bundleOrder(page), ["Supervisors", "Billing", "Sales"]);
   await saveAndWait(page);
   const saved = await getTimeout();

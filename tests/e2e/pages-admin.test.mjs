@@ -4,7 +4,7 @@
 // pages-admin-groups.test.mjs. No sleeps: every wait is a condition polled by Playwright.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { signIn } from "./harness.mjs";
+import { signIn, replaceValue } from "./harness.mjs";
 import { expectText, expectValue, expectEmpty, expectDisabled } from "./expect.mjs";
 import { adminSuite, openAdmin, ui, bundle, saveAndWait, getTimeout, getSettings, groupId, expandGroups, bundleOrder } from "./admin-page.mjs";
 
@@ -39,10 +39,10 @@ test("org-wide timeout: 5 minutes to 8 hours, arrows, keyboard, units; saved sec
   const u = ui(page);
 
   // Below the minimum: the Rust validator's message next to the field.
-  await u.orgValue.fill("4");
+  await replaceValue(u.orgValue, "4");
   await expectText(u.orgError, /Timeout: must be between 5 minutes \(300 s\) and 8 hours \(28800 s\); got 240 s/);
   assert.equal(await u.orgValue.getAttribute("aria-invalid"), "true");
-  await u.orgValue.fill("5");
+  await replaceValue(u.orgValue, "5");
   await expectEmpty(u.orgError);
   await expectDisabled(u.orgDec, true);
   await u.orgInc.click();
@@ -50,9 +50,9 @@ test("org-wide timeout: 5 minutes to 8 hours, arrows, keyboard, units; saved sec
   await expectDisabled(u.orgDec, false);
 
   // The maximum.
-  await u.orgValue.fill("481");
+  await replaceValue(u.orgValue, "481");
   await expectText(u.orgError, /got 28860 s/);
-  await u.orgValue.fill("480");
+  await replaceValue(u.orgValue, "480");
   await expectEmpty(u.orgError);
   await expectDisabled(u.orgInc, true);
   assert.equal(await u.orgValue.getAttribute("max"), "480");
@@ -75,7 +75,7 @@ test("org-wide timeout: 5 minutes to 8 hours, arrows, keyboard, units; saved sec
   await expectValue(u.orgValue, "6");
 
   // A fraction of an hour is kept to the second.
-  await u.orgValue.fill("1.5");
+  await replaceValue(u.orgValue, "1.5");
   await expectEmpty(u.orgError);
   await saveAndWait(page);
   let saved = await getTimeout();
@@ -98,19 +98,19 @@ test("org-wide timeout: 5 minutes to 8 hours, arrows, keyboard, units; saved sec
 test("saved state reloads exactly: bundles, units, priorities, exclusions", async () => {
   const { page, context } = await openAdmin();
   const u = ui(page);
-  await u.orgValue.fill("7.5");
+  await replaceValue(u.orgValue, "7.5");
   await u.groupsEnabled.check();
   await expandGroups(page);
   await bundle(page, 1).unit.selectOption("Hours");
   await expectValue(bundle(page, 1).value, "0.25");
-  await bundle(page, 2).value.fill("45");
+  await replaceValue(bundle(page, 2).value, "45");
   await u.addBundle.click();
   await bundle(page, 3).groupSelect.selectOption({ label: "Billing" });
   await bundle(page, 3).addGroup.click();
   await bundle(page, 3).groupSelect.selectOption({ label: "Support" });
   await bundle(page, 3).addGroup.click();
   await bundle(page, 3).unit.selectOption("Hours");
-  await bundle(page, 3).value.fill("2");
+  await replaceValue(bundle(page, 3).value, "2");
   await page.getByRole("switch", { name: "Exclude Current user" }).uncheck();
   await u.combobox.fill("api/v2/routing/queues");
   await u.addCustom.click();
@@ -162,7 +162,7 @@ test("saved state reloads exactly: bundles, units, priorities, exclusions", asyn
 test("Cancel reloads the saved state and discards the edits", async () => {
   const { page, context } = await openAdmin();
   const u = ui(page);
-  await u.orgValue.fill("20");
+  await replaceValue(u.orgValue, "20");
   await u.orgEnabled.uncheck();
   await page.getByRole("switch", { name: "Exclude Feature toggles" }).uncheck();
   await u.groupsEnabled.check();
@@ -192,7 +192,7 @@ test("HIPAA organization: the 15-minute notice, and the cap enforced in the cont
   assert.equal(await u.orgValue.getAttribute("max"), "15");
   await page.getByText("From 5 to 15 minutes (HIPAA limit).").first().waitFor();
   // The arrows stop at 15 minutes.
-  await u.orgValue.fill("14");
+  await replaceValue(u.orgValue, "14");
   await u.orgInc.click();
   await expectValue(u.orgValue, "15");
   await expectDisabled(u.orgInc, true);
@@ -200,13 +200,13 @@ test("HIPAA organization: the 15-minute notice, and the cap enforced in the cont
   await page.keyboard.press("ArrowUp");
   await expectValue(u.orgValue, "15");
   // A typed value over the cap gets the validator's HIPAA message, and Save is refused.
-  await u.orgValue.fill("16");
+  await replaceValue(u.orgValue, "16");
   await expectText(u.orgError, /HIPAA/);
   await u.save.click();
   await u.summary.waitFor();
   assert.equal((await getTimeout()).idleTokenTimeoutSeconds, 600, "nothing saved");
   // In hours the cap is a quarter of an hour.
-  await u.orgValue.fill("15");
+  await replaceValue(u.orgValue, "15");
   await u.orgUnit.selectOption("Hours");
   await expectValue(u.orgValue, "0.25");
   assert.equal(await u.orgValue.getAttribute("max"), "0.25");
@@ -214,7 +214,7 @@ test("HIPAA organization: the 15-minute notice, and the cap enforced in the cont
   await expandGroups(page);
   await u.groupsEnabled.check();
   await expectText(bundle(page, 2).timeoutError, /HIPAA/);
-  await bundle(page, 2).value.fill("15");
+  await replaceValue(bundle(page, 2).value, "15");
   await expectEmpty(bundle(page, 2).timeoutError);
   await u.addBundle.click();
   await expectValue(bundle(page, 3).value, "15");
@@ -230,13 +230,15 @@ test("the server's 400 errors are shown next to the fields their paths name", as
   const { page, context } = await openAdmin();
   const u = ui(page);
   // Send what the page would not: the server must refuse it with its own validation.
+  // The page's PUT answered by the real server for the same settings with 60 s (Firefox over
+  // WebDriver BiDi shows a route neither the request's body nor a way to change it).
   await page.route("**/api/v2/tokens/timeout", async (route) => {
     if (route.request().method() !== "PUT") return route.continue();
-    const body = JSON.parse(route.request().postData());
-    body.idleTokenTimeoutSeconds = 60;
-    await route.continue({ postData: JSON.stringify(body) });
+    const body = { ...(await getTimeout()), idleTokenTimeoutSeconds: 60 };
+    const answer = await suite.server.api(suite.adminToken, "PUT", "/api/v2/tokens/timeout", body);
+    await route.fulfill({ status: answer.status, json: answer.body });
   });
-  await u.orgValue.fill("12");
+  await replaceValue(u.orgValue, "12");
   await u.save.click();
   await u.summary.waitFor();
   await expectText(u.summary, /The server did not accept the settings/);
@@ -244,7 +246,7 @@ test("the server's 400 errors are shown next to the fields their paths name", as
   await expectText(u.saveStatus, /Not saved/);
   assert.equal((await getTimeout()).idleTokenTimeoutSeconds, 600, "the stored settings are untouched");
   // Editing the field clears the stale server message.
-  await u.orgValue.fill("13");
+  await replaceValue(u.orgValue, "13");
   await expectEmpty(u.orgError);
   await page.unroute("**/api/v2/tokens/timeout");
   await saveAndWait(page);
@@ -255,7 +257,7 @@ test("the server's 400 errors are shown next to the fields their paths name", as
 test("a non-admin gets a clear message (403) and nothing changes", async () => {
   const { page, context } = await openAdmin("agent");
   const u = ui(page);
-  await u.orgValue.fill("20");
+  await replaceValue(u.orgValue, "20");
   await u.save.click();
   await u.pageError.waitFor();
   await expectText(u.pageError, /You don't have permission to change these settings/);

@@ -12,7 +12,7 @@ let browser;
 
 before(async () => {
   server = await startServer();
-  browser = await launchBrowser();
+  browser = await launchBrowser({ crossSiteFrames: true });
 });
 after(async () => {
   await browser?.close();
@@ -47,7 +47,16 @@ test("the agent client signs in with PKCE: a challenge out, the verifier back, o
   const page = await context.newPage();
   const sent = [];
   page.on("request", (r) => {
-    if (r.url().includes("/oauth/")) sent.push({ url: r.url(), body: r.postData() });
+    if (r.url().includes("/oauth/")) sent.push({ url: r.url() });
+  });
+  // The token exchange's body, as the page sends it (Firefox over WebDriver BiDi does not show
+  // request bodies): kept in the tab's sessionStorage across the callback's navigation.
+  await context.addInitScript(() => {
+    const native = window.fetch;
+    window.fetch = function (input, init) {
+      if (String(input).endsWith("/oauth/token")) sessionStorage.setItem("test.exchange", String(init?.body ?? ""));
+      return native.apply(this, arguments);
+    };
   });
   await page.goto(`${server.url}/agent/#/conversations`);
   await signIn(page, "agent");
@@ -58,7 +67,8 @@ test("the agent client signs in with PKCE: a challenge out, the verifier back, o
   const challenge = authorize.searchParams.get("code_challenge");
   assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
   assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
-  const exchange = new URLSearchParams(sent.find((r) => r.url.endsWith("/oauth/token")).body);
+  assert.ok(sent.some((r) => r.url.endsWith("/oauth/token")), "the code was exchanged");
+  const exchange = new URLSearchParams(await page.evaluate(() => sessionStorage.getItem("test.exchange")));
   assert.equal(exchange.get("client_id"), "agent-demo");
   const verifier = exchange.get("code_verifier");
   assert.equal(createHash("sha256").update(verifier).digest("base64url"), challenge, "the verifier matches");
