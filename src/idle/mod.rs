@@ -99,6 +99,12 @@ use alloc::collections::VecDeque;
 
 use super::reason::LogoutReason;
 
+mod action;
+mod config;
+
+pub use action::{Action, IdleState};
+pub use config::IdleConfig;
+
 /// The default warning lead: 60 seconds before expiry.
 pub const DEFAULT_WARNING_MS: u64 = 60_000;
 
@@ -128,102 +134,6 @@ pub const FUTURE_TOLERANCE_MS: u64 = 5_000;
 /// Whether `at_ms` is later than `now_ms` by more than [`FUTURE_TOLERANCE_MS`]: invalid.
 pub fn is_future(at_ms: u64, now_ms: u64) -> bool {
     at_ms > now_ms.saturating_add(FUTURE_TOLERANCE_MS)
-}
-
-/// The idle policy a machine enforces. All durations are milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IdleConfig {
-    /// The idle timeout; `None` when no timeout applies to this user: the machine then never
-    /// logs out for idleness (it still honours [`IdleMachine::handle_logout`]). `Some(0)` logs
-    /// out at once (fail closed).
-    pub timeout_ms: Option<u64>,
-    /// How long before expiry to warn; `0` = no warning. A value not below the timeout also
-    /// means no warning.
-    pub warning_ms: u64,
-    /// Lateness beyond which an expiry is reported as [`LogoutReason::Slept`] rather than
-    /// [`LogoutReason::Idle`]; see [`DEFAULT_SLEPT_TOLERANCE_MS`].
-    pub slept_tolerance_ms: u64,
-}
-
-impl IdleConfig {
-    /// A config with the given timeout, the default warning ([`DEFAULT_WARNING_MS`]) and the
-    /// default slept tolerance ([`DEFAULT_SLEPT_TOLERANCE_MS`]).
-    pub fn new(timeout_ms: Option<u64>) -> Self {
-        IdleConfig {
-            timeout_ms,
-            warning_ms: DEFAULT_WARNING_MS,
-            slept_tolerance_ms: DEFAULT_SLEPT_TOLERANCE_MS,
-        }
-    }
-
-    /// The same config with another warning lead (`0` = no warning).
-    #[must_use]
-    pub fn with_warning_ms(self, warning_ms: u64) -> Self {
-        IdleConfig { warning_ms, ..self }
-    }
-
-    /// The same config with another slept tolerance.
-    #[must_use]
-    pub fn with_slept_tolerance_ms(self, slept_tolerance_ms: u64) -> Self {
-        IdleConfig {
-            slept_tolerance_ms,
-            ..self
-        }
-    }
-
-    /// The warning lead actually in force: `Some(warning_ms)` when a timeout applies and
-    /// `0 < warning_ms < timeout_ms`, otherwise `None` (no warning).
-    pub fn effective_warning_ms(&self) -> Option<u64> {
-        let timeout = self.timeout_ms?;
-        (self.warning_ms > 0 && self.warning_ms < timeout).then_some(self.warning_ms)
-    }
-}
-
-impl Default for IdleConfig {
-    /// No timeout, the default warning and slept tolerance.
-    fn default() -> Self {
-        IdleConfig::new(None)
-    }
-}
-
-/// What the browser layer must do. Each variant is one instruction; see
-/// [`IdleMachine::poll_action`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Ask the server for its idle deadline without resetting it
-    /// (`GET /api/v2/tokens/me?preserveIdleTTL=true` → `dateTokenIdles`) and report the answer
-    /// with [`IdleMachine::handle_server_deadline`] — `None` on any failure. Not a counted
-    /// activity. The machine warns anyway if no answer comes within [`SERVER_CHECK_WAIT_MS`].
-    CheckServerDeadline,
-    /// Show the warning (or update its countdown, when already shown): the user will be logged
-    /// out in `remaining_ms` unless there is activity.
-    Warn {
-        /// Milliseconds left until expiry, at the `now_ms` of the call that produced the action.
-        remaining_ms: u64,
-    },
-    /// Hide the warning: activity (here, in another tab, or on the server) moved the deadline.
-    /// Only emitted after a [`Action::Warn`] that was actually polled.
-    WarningCleared,
-    /// Log out now. Emitted exactly once per machine, ever; nothing follows it. It supersedes
-    /// any action not yet polled, so the layer must also hide a visible warning.
-    Logout {
-        /// Why.
-        reason: LogoutReason,
-    },
-}
-
-/// Where the machine is; see [`IdleMachine::state`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdleState {
-    /// Counting down to the warning point (or to expiry when there is no warning), or no
-    /// timeout applies.
-    Active,
-    /// At the warning point; waiting (boundedly) for the server's deadline.
-    AwaitingServer,
-    /// The warning is shown; counting down to expiry.
-    Warning,
-    /// Logged out, for good.
-    LoggedOut(LogoutReason),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
