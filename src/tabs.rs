@@ -1,4 +1,5 @@
-//! Cross-tab messages: a versioned wire codec, and the throttle that bounds activity traffic.
+//! Cross-tab messages: a versioned wire codec. (The bound on activity traffic is the driver's:
+//! [`crate::tab_sync::TabSync`].)
 //!
 //! Tabs of the same client and user share one idle timer by telling each other about activity
 //! and logouts (over `BroadcastChannel`, or `localStorage` events where it is missing). The
@@ -263,84 +264,4 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     }
     *slot = Some(value);
     Some(())
-}
-
-/// At most one activity broadcast per interval per tab, whatever the request rate — without
-/// ever losing the last activity of a burst.
-///
-/// The first activity after a quiet interval is sent at once (leading edge); later ones within
-/// the interval are folded into one trailing send at the end of the interval, carrying the
-/// latest activity time. A layer folds [`ActivityThrottle::poll_timeout`] into its single timer
-/// (arm at the earlier of this and the idle machine's deadline).
-///
-/// ```
-/// use inactivity_core::tabs::ActivityThrottle;
-/// let mut throttle = ActivityThrottle::new(1_000);
-/// assert_eq!(throttle.on_activity(0), Some(0)); // send now
-/// assert_eq!(throttle.on_activity(300), None); // folded…
-/// assert_eq!(throttle.on_activity(700), None);
-/// assert_eq!(throttle.poll_timeout(), Some(1_000)); // …into a trailing send
-/// assert_eq!(throttle.handle_timeout(1_000), Some(700)); // the last activity is not lost
-/// ```
-#[derive(Debug, Clone)]
-pub struct ActivityThrottle {
-    interval_ms: u64,
-    last_sent_ms: Option<u64>,
-    pending_ms: Option<u64>,
-}
-
-impl ActivityThrottle {
-    /// A throttle sending at most once per `interval_ms`.
-    pub fn new(interval_ms: u64) -> Self {
-        ActivityThrottle {
-            interval_ms,
-            last_sent_ms: None,
-            pending_ms: None,
-        }
-    }
-
-    /// A counted activity at `now_ms`: `Some(at_ms)` to broadcast now, or `None` when it is
-    /// folded into the trailing send. A clock that stepped backwards sends at once (it must not
-    /// silence the tab until the clock catches up).
-    pub fn on_activity(&mut self, now_ms: u64) -> Option<u64> {
-        match self.last_sent_ms {
-            Some(sent) if now_ms >= sent && now_ms < sent.saturating_add(self.interval_ms) => {
-                self.pending_ms = Some(self.pending_ms.map_or(now_ms, |p| p.max(now_ms)));
-                None
-            }
-            _ => self.send(now_ms, now_ms),
-        }
-    }
-
-    /// When the trailing send is due; `None` when nothing is pending.
-    pub fn poll_timeout(&self) -> Option<u64> {
-        self.pending_ms?;
-        Some(self.last_sent_ms?.saturating_add(self.interval_ms))
-    }
-
-    /// The timer fired at `now_ms`: `Some(at_ms)` to broadcast now (the latest activity folded
-    /// since the last send), or `None` when nothing is due (a spurious wake-up).
-    pub fn handle_timeout(&mut self, now_ms: u64) -> Option<u64> {
-        let pending = self.pending_ms?;
-        let sent = self.last_sent_ms?;
-        let due = now_ms >= sent.saturating_add(self.interval_ms) || now_ms < sent;
-        if due {
-            self.send(pending.min(now_ms), now_ms)
-        } else {
-            None
-        }
-    }
-
-    fn send(&mut self, at_ms: u64, now_ms: u64) -> Option<u64> {
-        self.last_sent_ms = Some(now_ms);
-        self.pending_ms = None;
-        Some(at_ms)
-    }
-}
-
-impl Default for ActivityThrottle {
-    /// At most one broadcast per [`ACTIVITY_BROADCAST_INTERVAL_MS`].
-    fn default() -> Self {
-        ActivityThrottle::new(ACTIVITY_BROADCAST_INTERVAL_MS)
-    }
 }
