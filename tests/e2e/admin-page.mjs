@@ -1,25 +1,19 @@
 // The admin page's fixture for its end-to-end tests: the server and browser for a test file,
 // the admin's token and the organization's groups before each test, opening the page signed in,
 // and its controls by role and name.
-import { before, after, beforeEach } from "node:test";
-import { startServer, launchBrowser, signIn, tokenFor } from "./harness.mjs";
+import { beforeEach } from "node:test";
+import { setUp, signIn, tokenFor } from "./harness.mjs";
 import { until, expectText } from "./expect.mjs";
 
 /** What the tests of a file share; filled in by `adminSuite()`'s hooks. */
 export const suite = { server: null, browser: null, adminToken: null, orgGroups: null };
 
-/** Registers the file's hooks: one server and browser, a reset and an admin token per test. */
-export function adminSuite() {
-  before(async () => {
-    suite.server = await startServer();
-    suite.browser = await launchBrowser();
-  });
-  after(async () => {
-    await suite.browser?.close();
-    await suite.server?.stop();
-  });
+/** The file's server and browser (the harness's `setUp`, reset before each test), and an admin
+ *  token and the organization's groups before each test. */
+export async function adminSuite() {
+  const { server, browser } = await setUp({ resetEachTest: true });
+  Object.assign(suite, { server, browser });
   beforeEach(async () => {
-    await suite.server.reset();
     suite.adminToken = await tokenFor(suite.server, "admin");
     suite.orgGroups = (await suite.server.api(suite.adminToken, "GET", "/api/v2/groups?pageSize=100")).body.entities;
   });

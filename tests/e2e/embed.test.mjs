@@ -7,35 +7,26 @@
 // shape) are ignored both ways; a host whose origin the server does not list in frame-ancestors
 // cannot frame the client at all, and one it lists but the client does not hears nothing and
 // cannot sign anyone out; and what the iframe shares with a standalone tab of the same client.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, signInFramed, advanceTogether, isFirefox } from "./harness.mjs";
+import { setUp, signIn, signInFramed, advanceTogether, isFirefox } from "./harness.mjs";
 
 const MINUTE = 60_000;
-let server;
-let browser;
+// The harness's server, letting evil.localhost frame the client, and its browser with two more
+// names for this machine. (A page fulfilled by routing would count as a public page, and
+// Chromium's local network access rules would block its iframe.)
+const { server, browser } = await setUp({
+  resetEachTest: true,
+  server: { args: ["--frame-ancestors", "http://evil.localhost:*"] },
+  browser: { hosts: ["evil.localhost", "stranger.localhost"], crossSiteFrames: true },
+});
 /** A third origin, not in the agent client's allowlist (resolved to this machine by Chromium; a
  *  *.localhost name, so that its pages are secure contexts, as an https CRM's would be);
  *  the server lets it frame the client, so that the client's own allowlist is what refuses it. */
-let EVIL;
+const EVIL = `http://evil.localhost:${server.port}`;
 /** A fourth origin, not even among the server's frame-ancestors. */
-let STRANGER;
+const STRANGER = `http://stranger.localhost:${server.port}`;
 
-before(async () => {
-  server = await startServer({ args: ["--frame-ancestors", "http://evil.localhost:*"] });
-  EVIL = `http://evil.localhost:${server.port}`;
-  STRANGER = `http://stranger.localhost:${server.port}`;
-  // The harness's browser, plus one name for a third origin. (A page fulfilled by routing would
-  // count as a public page, and Chromium's local network access rules would block its iframe.)
-  browser = await launchBrowser({ hosts: ["evil.localhost", "stranger.localhost"], crossSiteFrames: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
 
 /** A CRM page embedding `clientUrl`, connected with the host helper; its events in `window.events`. */
 function hostPage(clientUrl) {

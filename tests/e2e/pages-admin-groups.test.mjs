@@ -8,7 +8,7 @@ import { expectText, expectValue, expectEmpty, expectDisabled, until } from "./e
 import { adminSuite, openAdmin, ui, bundle, saveAndWait, getTimeout, getSettings, groupId, expandGroups, bundleOrder } from "./admin-page.mjs";
 import { replaceValue, dragAndDrop } from "./harness.mjs";
 
-const suite = adminSuite();
+const suite = await adminSuite();
 
 test("group bundles: expand/collapse, groups from the organization, add up to 5, remove, validation", async () => {
   const { page, context } = await openAdmin();

@@ -8,7 +8,7 @@ import { signIn, replaceValue } from "./harness.mjs";
 import { expectText, expectValue, expectEmpty, expectDisabled } from "./expect.mjs";
 import { adminSuite, openAdmin, ui, bundle, saveAndWait, getTimeout, getSettings, groupId, expandGroups, bundleOrder } from "./admin-page.mjs";
 
-const suite = adminSuite();
+const suite = await adminSuite();
 
 test("shows the saved settings on load, in the breadcrumb page", async () => {
   const { page, context, errors } = await openAdmin();

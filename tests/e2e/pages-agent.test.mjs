@@ -1,27 +1,17 @@
 // The agent client and the embedding CRM page in a real Chromium against the real server.
 // Time moves with Playwright's page.clock and the server's test clock together; no sleeps.
-import { test, before, after, beforeEach } from "node:test";
+import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, signInFramed, tokenFor, advanceTogether } from "./harness.mjs";
+import { setUp, signIn, signInFramed, tokenFor, advanceTogether } from "./harness.mjs";
 import { expectText } from "./expect.mjs";
 
 const MINUTE = 60_000;
-let server;
-let browser;
+const { server, browser } = await setUp({ resetEachTest: true, browser: { crossSiteFrames: true } });
 let adminToken;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser({ crossSiteFrames: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 beforeEach(async () => {
-  await server.reset();
   adminToken = await tokenFor(server, "admin");
 });
+
 
 /** Browser and server time move together, at most a minute at a time (as a real clock would). */
 const advance = (page, ms, step = MINUTE) => advanceTogether(page, server, ms, step);

@@ -2,10 +2,10 @@
 // made through the API with the server's test clock, then the panel's summary, its table of
 // what keeps sessions alive, Exclude (mouse and keyboard), the window, invalid drafts, axe.
 // Time: the server's test clock and Playwright's clock (the panel's debounce); no sleeps.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { startServer, launchBrowser, signIn, tokenFor, replaceValue } from "./harness.mjs";
+import { setUp, signIn, tokenFor, replaceValue } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -13,20 +13,8 @@ const MINUTE = 60_000;
 /** More than the panel's quiet time after an edit (400 ms). */
 const DEBOUNCE = 500;
 
-let server;
-let browser;
+const { server, browser } = await setUp({ resetEachTest: true });
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
 
 /**
  * The last 40 minutes of the demo organization: the agent On Queue with a queue poller every

@@ -2,22 +2,13 @@
 // (S256); a callback refuses a sign-in its tab did not start (login CSRF: an attacker's own code
 // and state, planted in a link) before exchanging anything; and no page of this server can be
 // framed but the agent client (the login page least of all).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { startServer, launchBrowser, signIn } from "./harness.mjs";
+import { setUp, signIn } from "./harness.mjs";
 
-let server;
-let browser;
+const { server, browser } = await setUp({ browser: { crossSiteFrames: true } });
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser({ crossSiteFrames: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 /** The attacker's side: a real code for `username`, from a flow the attacker ran with PKCE. */
 async function attackerCode(clientId, redirectPath, username = "supervisor") {

@@ -4,9 +4,9 @@
 // no tab), and clock jumps.
 // Several pages in one browser context share one Playwright clock; tabs share the token (a
 // second tab gets it the way a real app's shared store would hand it over).
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, advanceTogether, isFirefox } from "./harness.mjs";
+import { setUp, signIn, advanceTogether, isFirefox } from "./harness.mjs";
 
 const MINUTE = 60_000;
 const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
@@ -24,8 +24,7 @@ const LOGOUT_CALLS = [
   `PATCH /api/v2/users/${AGENT_ID}/presences/purecloud`,
   "DELETE /api/v2/tokens/me",
 ];
-let server;
-let browser;
+const { server, browser } = await setUp({ resetEachTest: true });
 
 /**
  * Freezes a tab as Chromium does (CDP Page.setWebLifecycleState): no timer, no message, until
@@ -43,17 +42,6 @@ async function freeze(context, page) {
   return { thaw: () => cdp.send("Page.setWebLifecycleState", { state: "active" }) };
 }
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
 
 /** A new tab of the minimal client in `context`, signed in with `token`. */
 async function openTab(context, token, url) {
