@@ -1,4 +1,4 @@
-// The in-browser benchmarks (issue 8, items 1, 4, 5, 6, 7), in headless Chromium (the system
+// The in-browser benchmarks, in headless Chromium (the system
 // /usr/bin/chromium through playwright-core; never a downloaded browser). Each export takes a
 // launched browser and the base URL of bench/lib/server.mjs, and returns plain JSON.
 //
@@ -73,10 +73,10 @@ const runJob = () => window.__bench.mod.run();
 const nopJob = () => window.__bench.mod.nop();
 
 /**
- * Item 1: interception overhead per call. Variants: no wrapper, a no-op wrapper (the floor), the
+ * Interception overhead per call. Variants: no wrapper, a no-op wrapper (the floor), the
  * plain-JS peer, this tracker; × counted / excluded / non-API; × repeated / first-seen; × fetch /
- * XHR; × exclusion lists of 5, 100, 200 entries and the full catalog (the peer only: the policy
- * allows at most 200 entries, DESIGN §2, so the tracker refuses a longer list).
+ * XHR; × exclusion lists of 5, 100, 200 entries and the full catalog (the peer only: a policy
+ * allows at most 200 entries, so the tracker refuses a longer list).
  */
 export async function overhead(browser, base, { lists, rounds = 7, targetMs = 15, log = () => {}, variants = ["none", "floor", "peer", "tracker"], builds = {} }) {
   const pages = [];
@@ -179,7 +179,7 @@ export async function overhead(browser, base, { lists, rounds = 7, targetMs = 15
 }
 
 /**
- * Item 4: timer arms (setTimeout calls) while 10,000 counted requests arrive over a simulated ten
+ * Timer arms (setTimeout calls) while 10,000 counted requests arrive over a simulated ten
  * minutes (Playwright's clock), with a 5-minute timeout and a 60-second warning — next to the
  * peer written the obvious way (clearTimeout + setTimeout on every counted call).
  */
@@ -266,7 +266,7 @@ export async function timers(browser, base, { requests = 10_000, minutes = 10, t
 }
 
 /**
- * Item 5: the wasm memory (Memory.buffer.byteLength) after 1,000 … 1,000,000 requests, every
+ * The wasm memory (Memory.buffer.byteLength) after 1,000 … 1,000,000 requests, every
  * URL distinct (the worst case for the per-URL cache and the ledger): a third counted, a third
  * excluded, a third not API calls.
  */
@@ -313,64 +313,94 @@ export async function memory(browser, base, { total = 1_000_000, log = () => {} 
 }
 
 /**
- * Item 6: start-up in a fresh browser context (no cache): module import → interception installed
- * (the moment the shim assigns `window.fetch`, seen by an accessor), → import resolved, → wasm
- * ready (`init()` resolved), → tracker started.
+ * Start-up in a fresh browser context (no cache): module import → interception installed (the
+ * moment the shim assigns `window.fetch`, seen by an accessor), → import resolved, → wasm ready
+ * (`init()` resolved), → tracker started. `builds` are package directories served under the
+ * benchmark's origin (`path` is the URL of the one holding inactivity_timeout.js); their runs are
+ * interleaved, so a slower moment of the shared machine falls on every build alike.
  */
-export async function startup(browser, base, { runs = 9 } = {}) {
-  const samples = [];
+export async function startup(browser, base, { runs = 9, builds = [{ label: "this build", path: "/pkg" }] } = {}) {
+  const samples = builds.map(() => []);
   for (let r = 0; r < runs; r++) {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(base + PAGE);
-    const s = await page.evaluate(async (exclusions) => {
-      let installedAt = null;
-      let value = window.fetch;
-      Object.defineProperty(window, "fetch", {
-        configurable: true,
-        get: () => value,
-        set: (v) => {
-          if (installedAt === null) installedAt = performance.now();
-          value = v;
+    for (const [b, build] of builds.entries()) {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      await page.goto(base + PAGE);
+      const s = await page.evaluate(
+        async ({ exclusions, module }) => {
+          let installedAt = null;
+          let value = window.fetch;
+          Object.defineProperty(window, "fetch", {
+            configurable: true,
+            get: () => value,
+            set: (v) => {
+              if (installedAt === null) installedAt = performance.now();
+              value = v;
+            },
+          });
+          const t0 = performance.now();
+          const m = await import(module);
+          const imported = performance.now();
+          await m.default();
+          const ready = performance.now();
+          window.__tracker = m.InactivityTracker.start({
+            policy: {
+              idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 1800 },
+              authSettings: { inactivityTimeoutExclusions: exclusions },
+            },
+            user: { id: "u", groups: [] },
+            loginUrl: "/login",
+          });
+          const started = performance.now();
+          return {
+            installedMs: installedAt === null ? null : installedAt - t0,
+            importedMs: imported - t0,
+            readyMs: ready - t0,
+            startedMs: started - t0,
+          };
         },
-      });
-      const t0 = performance.now();
-      const m = await import("/pkg/inactivity_timeout.js");
-      const imported = performance.now();
-      await m.default();
-      const ready = performance.now();
-      m.InactivityTracker.start({
-        policy: {
-          idleTokenTimeout: { enableIdleTokenTimeout: true, idleTokenTimeoutSeconds: 1800 },
-          authSettings: { inactivityTimeoutExclusions: exclusions },
-        },
-        user: { id: "u", groups: [] },
-        loginUrl: "/login",
-      });
-      const started = performance.now();
-      return {
-        installedMs: installedAt === null ? null : installedAt - t0,
-        importedMs: imported - t0,
-        readyMs: ready - t0,
-        startedMs: started - t0,
-      };
-    }, DEFAULT_EXCLUSIONS);
-    samples.push(s);
-    await ctx.close();
+        { exclusions: DEFAULT_EXCLUSIONS, module: `${build.path}/inactivity_timeout.js` },
+      );
+      samples[b].push(s);
+      await ctx.close();
+    }
   }
-  const pick = (k) => round1(median(samples.map((s) => s[k])));
+  const pick = (xs, k) => (xs.some((s) => s[k] === null) ? null : round1(median(xs.map((s) => s[k]))));
   return {
     runs,
-    installedMs: pick("installedMs"),
-    importedMs: pick("importedMs"),
-    readyMs: pick("readyMs"),
-    startedMs: pick("startedMs"),
-    samples,
+    builds: builds.map((build, b) => ({
+      ...build,
+      installedMs: pick(samples[b], "installedMs"),
+      importedMs: pick(samples[b], "importedMs"),
+      readyMs: pick(samples[b], "readyMs"),
+      startedMs: pick(samples[b], "startedMs"),
+      samples: samples[b],
+    })),
   };
 }
 
 /**
- * Item 7: cross-tab traffic between three tabs of one origin while one makes 100 requests per
+ * Whether the page at `url` (an app built with the package) starts: it sets
+ * `document.body.dataset.ready` and `window.tracker`, whose `remainingMs()` is a number.
+ */
+export async function appStarts(browser, url) {
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body?.dataset.ready === "true", null, { timeout: 10_000 });
+    const left = await page.evaluate(() => window.tracker?.remainingMs());
+    if (errors.length) throw new Error(`${url}: ${errors.join("; ")}`);
+    return typeof left === "number" && left > 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/**
+ * Cross-tab traffic between three tabs of one origin while one makes 100 requests per
  * second (real time): BroadcastChannel postMessage calls and `storage` events, per tab.
  */
 export async function crossTab(browser, base, { seconds = 10, rate = 100 } = {}) {

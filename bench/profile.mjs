@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Where the time of one intercepted call goes: a CPU profile (CDP Profiler, 50 µs sampling) of
 // the tracker handling the same fetch() again and again (or distinct URLs), on a build of the
-// package whose wasm keeps its function names (wasm-bindgen + wasm-opt -Oz -g of the cargo
-// output scripts/build.sh left in target/). Prints self time by function. Evidence for the
-// optimization proposals in the README's Benchmarks section; not part of `npm run bench`.
+// client entry whose wasm keeps its function names (wasm-bindgen + wasm-opt -Oz -g of the cargo
+// output of web/client that scripts/build.sh left in target/). Prints self time by function.
+// Evidence for optimization work on the per-call path; not part of `npm run bench`.
 //
 //   node bench/profile.mjs [counted|excluded|non-API] [repeated|first-seen] [fetch|xhr]
 import { execFileSync } from "node:child_process";
@@ -21,7 +21,8 @@ const [kind = "counted", seen = "repeated", api = "fetch"] = process.argv.slice(
 const dir = join(tmpdir(), "inactivity-timeout-bench-profile");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const input = join(root, "target/wasm32-unknown-unknown/release/inactivity_timeout.wasm");
+// The client entry's crate (web/client): what every web client runs.
+const input = join(root, "target/wasm32-unknown-unknown/release/inactivity_client.wasm");
 if (!existsSync(input)) throw new Error(`${input} is missing: run scripts/build.sh`);
 const bindgen = existsSync(join(homedir(), ".cargo/bin/wasm-bindgen")) ? join(homedir(), ".cargo/bin/wasm-bindgen") : "wasm-bindgen";
 execFileSync(bindgen, ["--target", "web", "--out-dir", dir, "--out-name", "inactivity_timeout", input]);
@@ -75,7 +76,7 @@ try {
   });
   const skip = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
   const total = [...self].filter(([n]) => !skip.has(n) || n === "(garbage collector)").reduce((a, [, v]) => a + v, 0);
-  console.log(`${kind}, ${seen}, ${api}: ${calls} calls, ${(total / calls).toFixed(0)} ns of sampled JS+wasm per call (profiler overhead included)`);
+  console.log(`${kind}, ${seen}, ${api}: ${calls} calls, ${((total * 1000) / calls).toFixed(0)} ns of sampled JS+wasm per call (profiler overhead included)`);
   for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     if (name === "(idle)" || name === "(program)") continue;
     console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${((us * 1000) / calls).toFixed(0).padStart(5)} ns  ${name.slice(0, 150)}`);

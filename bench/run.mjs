@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// `npm run bench` (issue 8): every benchmark side by side in one run — interception overhead,
-// matcher scaling, bundle size, timer arms, memory, start-up, cross-tab traffic — then a table
-// on stdout, bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
+// `npm run bench`: every benchmark side by side in one run — interception overhead, matcher
+// scaling, the admin preview's replay, bundle size (each entry point, what a Vite app pays, twiggy
+// on the client wasm), timer arms, memory, start-up, cross-tab traffic — then a table on stdout,
+// bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
 //
-//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,overhead,...] [--report-only]
+//   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,...] [--report-only]
+//                      [--baseline=<dir>]
 //
-// --quick     fewer rounds (a smoke run, numbers noisier)
-// --no-build  measure pkg/ as it is (default: `bash scripts/build.sh` first)
-// --readme    also rewrite the "Benchmarks" section of README.md from the results
-// --report-only  regenerate the report, charts (and README with --readme) from results.json
-// --skip=…    leave out parts: build, matcher, size, twiggy, overhead, real, timers, memory,
-//             startup, crosstab, preview
+// --quick          fewer rounds (a smoke run, numbers noisier)
+// --no-build       measure pkg/ as it is (default: `bash scripts/build.sh` first)
+// --readme         also rewrite the "Benchmarks" section of README.md from the results
+// --report-only    regenerate the report, charts (and README with --readme) from results.json
+// --baseline=<dir> another build of the package (a pkg/ directory, or a checkout that has one),
+//                  e.g. of an earlier commit: its start-up is measured in the same run, interleaved
+//                  with this build's, and its client entry's size is reported beside this one's;
+//                  --baseline-label=<text> names it (default: "before (<its commit>)")
+// --skip=…         leave out parts (they keep their previous results, marked as carried over):
+//                  build, and the names in PARTS below (twiggy and vite are steps of size)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -20,20 +26,119 @@ import { launchBrowser } from "../tests/e2e/harness.mjs";
 import * as browserBench from "./browser.mjs";
 import { exclusionLists, loadCatalog } from "./lib/lists.mjs";
 import { serveStatic } from "./lib/server.mjs";
-import { competitorSizes, packageSize, twiggyBreakdown } from "./size.mjs";
+import * as previewBench from "./preview.mjs";
+import { competitorSizes, packageSize, twiggyBreakdown, viteAppDelta } from "./size.mjs";
 import { barChart, lineChart } from "./svg.mjs";
 import { markdown, evaluateTargets } from "./report.mjs";
-import * as previewBench from "./preview.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const reportOnly = args.includes("--report-only");
 const quick = args.includes("--quick");
-const skip = new Set((args.find((a) => a.startsWith("--skip=")) ?? "--skip=").slice(7).split(",").filter(Boolean));
+const skip = new Set((option("skip") ?? "").split(",").filter(Boolean));
 if (args.includes("--no-build")) skip.add("build");
 const log = (m) => process.stderr.write(`${m}\n`);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+/**
+ * The parts of a run, in order. Each fills `results[key]` (or is skipped with `--skip=<name>`, and
+ * then keeps its previous result). `browser: true` parts get `ctx.browser` and `ctx.server` (a
+ * static server of the repository root; `/baseline/` is the baseline build). A new benchmark is
+ * one more entry here and, for its line in the report, a few lines in report.mjs.
+ */
+const PARTS = [
+  {
+    // The native matcher (a separate crate under bench/matcher, not a workspace member).
+    name: "matcher",
+    key: "matcher",
+    run: () => {
+      log("matcher: cargo run --release (bench/matcher)");
+      const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target/bench-matcher") };
+      const out = execFileSync(
+        "cargo",
+        ["run", "--quiet", "--release", "--manifest-path", "bench/matcher/Cargo.toml", "--", "api-catalog.json", ...(quick ? ["--quick"] : [])],
+        { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 << 20 },
+      );
+      return JSON.parse(out.toString());
+    },
+  },
+  {
+    // The admin preview's replay (native, bench/preview).
+    name: "preview",
+    key: "preview",
+    run: (ctx) => ({ ...previewBench.run(root, { quick, log }), date: ctx.results.date, commit: ctx.results.commit }),
+  },
+  {
+    // Every entry point's size, the competitors, what a Vite app pays, twiggy on the client wasm.
+    name: "size",
+    key: "size",
+    run: async (ctx) => {
+      const size = { ...packageSize(join(root, "pkg")), competitors: [] };
+      if (ctx.baseline) size.baseline = { label: ctx.baseline.label, ...packageSize(ctx.baseline.dir) };
+      try {
+        size.competitors = competitorSizes({ log });
+      } catch (e) {
+        size.competitorsError = String(e.message ?? e);
+        log(`size: competitors unavailable: ${size.competitorsError}`);
+      }
+      if (!skip.has("vite")) {
+        size.viteApp = await viteAppDelta(root, join(root, "pkg"), { log });
+        // The app that was measured must work: load it and see the tracker started.
+        const { browser, server } = await ctx.openBrowser({ "/vite-app/": size.viteApp.appDir });
+        size.viteApp.runs = await browserBench.appStarts(browser, `${server.url}/vite-app/index.html`);
+        delete size.viteApp.appDir;
+        if (!size.viteApp.runs) throw new Error("the minimal Vite app with the package did not start a tracker");
+      }
+      if (!skip.has("twiggy")) {
+        try {
+          size.twiggy = twiggyBreakdown(root, { log });
+        } catch (e) {
+          size.twiggy = { skipped: String(e.message ?? e) };
+        }
+      }
+      return size;
+    },
+  },
+  {
+    name: "overhead",
+    key: "overhead",
+    browser: true,
+    run: ({ browser, server, lists }) =>
+      browserBench.overhead(browser, server.url, { lists, rounds: quick ? 3 : 9, targetMs: quick ? 8 : 15, log }),
+  },
+  {
+    // For scale: real fetch/XHR calls.
+    name: "real",
+    key: "realCalls",
+    browser: true,
+    run: ({ browser, server }) => browserBench.realCalls(browser, server.url, { rounds: quick ? 3 : 7 }),
+  },
+  { name: "timers", key: "timers", browser: true, run: ({ browser, server }) => browserBench.timers(browser, server.url) },
+  {
+    name: "memory",
+    key: "memory",
+    browser: true,
+    run: ({ browser, server }) => browserBench.memory(browser, server.url, { total: 1_000_000, log }),
+  },
+  {
+    name: "startup",
+    key: "startup",
+    browser: true,
+    run: ({ browser, server, baseline }) =>
+      browserBench.startup(browser, server.url, {
+        runs: quick ? 3 : 11,
+        builds: [{ label: "this build", path: "/pkg" }, ...(baseline ? [{ label: baseline.label, path: "/baseline" }] : [])],
+      }),
+  },
+  {
+    name: "crosstab",
+    key: "crossTab",
+    browser: true,
+    run: ({ browser, server }) => browserBench.crossTab(browser, server.url, { seconds: quick ? 3 : 10 }),
+  },
+];
 
 const results = {
   date: new Date().toISOString(),
@@ -54,14 +159,6 @@ if (reportOnly) {
   // Regenerates the report, charts and README section from bench/results.json (e.g. after a
   // change of the report's format), without measuring anything.
   const r = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
-  if (r.size?.package && !r.size.package.otherEntryPoints) {
-    const client = (f) => f.file.endsWith(".wasm") || f.file === "inactivity_timeout.js" || f.file.startsWith("snippets/");
-    const files = r.size.package.files;
-    r.size.package.files = files.filter(client);
-    r.size.package.otherEntryPoints = files.filter((f) => !client(f));
-    r.size.package.total = { raw: 0, gzip: 0, brotli: 0 };
-    for (const f of r.size.package.files) for (const k of ["raw", "gzip", "brotli"]) r.size.package.total[k] += f[k];
-  }
   r.targets = evaluateTargets(r);
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(r, null, 2) + "\n");
   writeCharts(r);
@@ -72,7 +169,18 @@ if (reportOnly) {
   process.exit(0);
 }
 
-// 1. Build the package (the numbers describe the code as it is now).
+// The baseline build, if any: a pkg/ directory, or a checkout with one.
+let baseline = null;
+if (option("baseline")) {
+  let dir = resolve(option("baseline"));
+  if (!existsSync(join(dir, "inactivity_timeout.js")) && existsSync(join(dir, "pkg/inactivity_timeout.js"))) dir = join(dir, "pkg");
+  if (!existsSync(join(dir, "inactivity_timeout.js"))) throw new Error(`--baseline=${option("baseline")}: no inactivity_timeout.js there or in its pkg/`);
+  const commit = spawnSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"]).stdout?.toString().trim() || null;
+  baseline = { dir, commit, label: option("baseline-label") ?? (commit ? `before (${commit})` : "baseline") };
+  results.baseline = { label: baseline.label, commit };
+}
+
+// The build (the numbers describe the code as it is now).
 if (!skip.has("build")) {
   log(`[${elapsed()}] build: bash scripts/build.sh`);
   const b = spawnSync("bash", ["scripts/build.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -81,89 +189,45 @@ if (!skip.has("build")) {
 if (!existsSync(join(root, "pkg/inactivity_timeout.js"))) throw new Error("pkg/ is missing: run `npm run build` first");
 results.commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).stdout?.toString().trim() ?? null;
 
+// One browser and one static server for every part that needs them, started on first use.
 const catalog = loadCatalog(root);
-
-// 2. The native matcher (a separate crate under bench/matcher, not a workspace member).
-if (!skip.has("matcher")) {
-  log(`[${elapsed()}] matcher: cargo run --release (bench/matcher)`);
-  const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target/bench-matcher") };
-  const out = execFileSync(
-    "cargo",
-    ["run", "--quiet", "--release", "--manifest-path", "bench/matcher/Cargo.toml", "--", "api-catalog.json", ...(quick ? ["--quick"] : [])],
-    { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 << 20 },
-  );
-  results.matcher = JSON.parse(out.toString());
-}
-
-// 2b. The admin preview's replay (native, bench/preview).
-if (!skip.has("preview")) {
-  log(`[${elapsed()}] preview`);
-  results.preview = { ...previewBench.run(root, { quick, log }), date: results.date, commit: results.commit };
-}
-
-// 3. Bundle size.
-if (!skip.has("size")) {
-  log(`[${elapsed()}] size`);
-  results.size = { package: packageSize(root), competitors: [] };
-  try {
-    results.size.competitors = competitorSizes({ log });
-  } catch (e) {
-    results.size.competitorsError = String(e.message ?? e);
-    log(`size: competitors unavailable: ${results.size.competitorsError}`);
-  }
-  if (!skip.has("twiggy")) {
-    try {
-      results.size.twiggy = twiggyBreakdown(root, { log });
-    } catch (e) {
-      results.size.twiggy = { skipped: String(e.message ?? e) };
+const counted = browserBench.KINDS.counted.url.replace(/^\//, "");
+const lists = exclusionLists(catalog, [5, 100, 200, "full"], [counted]);
+results.exclusionLists = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length]));
+const open = { browser: null, server: null, mounts: {} };
+const ctx = {
+  root,
+  quick,
+  log,
+  results,
+  baseline,
+  lists,
+  /** The browser and the server; `mounts` adds URL prefixes served from other directories. */
+  async openBrowser(mounts = {}) {
+    Object.assign(open.mounts, mounts);
+    if (!open.server) {
+      if (baseline) open.mounts["/baseline/"] = baseline.dir;
+      open.server = await serveStatic(root, open.mounts);
     }
-  }
-}
-
-// 4. The browser benchmarks.
-const server = await serveStatic(root);
-const browser = await launchBrowser();
+    open.browser ??= await launchBrowser();
+    results.browser = { name: "chromium", version: open.browser.version() };
+    return open;
+  },
+};
 try {
-  const counted = browserBench.KINDS.counted.url.replace(/^\//, "");
-  const lists = exclusionLists(catalog, [5, 100, 200, "full"], [counted]);
-  results.exclusionLists = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length]));
-  if (!skip.has("overhead")) {
-    log(`[${elapsed()}] overhead`);
-    results.overhead = await browserBench.overhead(browser, server.url, {
-      lists,
-      rounds: quick ? 3 : 9,
-      targetMs: quick ? 8 : 15,
-      log,
-    });
+  for (const part of PARTS) {
+    if (skip.has(part.name)) continue;
+    log(`[${elapsed()}] ${part.name}`);
+    const extra = part.browser ? await ctx.openBrowser() : {};
+    results[part.key] = await part.run({ ...ctx, ...extra });
   }
-  if (!skip.has("real")) {
-    log(`[${elapsed()}] real fetch/XHR calls (for scale)`);
-    results.realCalls = await browserBench.realCalls(browser, server.url, { rounds: quick ? 3 : 7 });
-  }
-  if (!skip.has("timers")) {
-    log(`[${elapsed()}] timers`);
-    results.timers = await browserBench.timers(browser, server.url);
-  }
-  if (!skip.has("memory")) {
-    log(`[${elapsed()}] memory`);
-    results.memory = await browserBench.memory(browser, server.url, { total: 1_000_000, log });
-  }
-  if (!skip.has("startup")) {
-    log(`[${elapsed()}] startup`);
-    results.startup = await browserBench.startup(browser, server.url, { runs: quick ? 3 : 11 });
-  }
-  if (!skip.has("crosstab")) {
-    log(`[${elapsed()}] cross-tab`);
-    results.crossTab = await browserBench.crossTab(browser, server.url, { seconds: quick ? 3 : 10 });
-  }
-  results.browser = { name: "chromium", version: browser.version() };
 } finally {
-  await browser.close();
-  await server.close();
+  await open.browser?.close();
+  await open.server?.close();
 }
 
 // Parts left out keep their previous results (marked), so the report stays complete.
-for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory", "startup", "crossTab", "preview"]) {
+for (const { key } of PARTS) {
   if (results[key] === undefined && previous[key] !== undefined) {
     results[key] = previous[key];
     (results.carriedOver ??= []).push(key);
@@ -172,7 +236,7 @@ for (const key of ["matcher", "size", "overhead", "realCalls", "timers", "memory
 results.targets = evaluateTargets(results);
 results.durationSeconds = Math.round((Date.now() - started) / 1000);
 
-// 5. Outputs.
+// Outputs.
 writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
 writeCharts(results);
 const md = markdown(results);

@@ -13,7 +13,7 @@
 // Needs the server binary (cargo build -p inactivity-server) and pkg/ (npm run build).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, launchBrowser, signIn, tokenFor, root } from "../tests/e2e/harness.mjs";
+import { startServer, launchBrowser, signIn, signInFramed, tokenFor, root } from "../tests/e2e/harness.mjs";
 
 const OUT = join(root, "docs", "screenshots");
 const WIDTH = 1280;
@@ -194,10 +194,9 @@ try {
     const { context, page } = await newPage(980);
     await page.goto(`${altBase}/host.html`);
     const frame = page.frameLocator("#agent-frame");
-    await frame.getByLabel("Username").fill("agent");
-    await frame.getByLabel("Password").fill("agent");
-    await frame.getByRole("button", { name: /sign in/i }).click();
-    await frame.locator("#app:not([hidden])").waitFor();
+    // The login page refuses to be framed: the client signs in through a popup.
+    await frame.getByRole("button", { name: "Sign in", exact: true }).waitFor();
+    await signInFramed(page.frames().find((f) => f.url().includes("/agent/")), "agent");
     await frame.locator("#timeout-why:not(:empty)").waitFor();
     const host = join(OUT, "host.png");
     await page.screenshot({ path: host });

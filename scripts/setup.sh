@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up: installs only what is missing, and says what it does.
 #   scripts/setup.sh          what `npm start` needs (Rust wasm target, wasm-bindgen-cli, npm dev deps)
-#   scripts/setup.sh --test   plus what `npm test` needs (Debian's chromium and chromium-driver)
+#   scripts/setup.sh --test   plus what `npm test` needs: Debian's chromium, chromium-driver,
+#                             firefox-esr, webkit2gtk-driver and xvfb (apt), geckodriver (crates.io)
 # Nothing here downloads a browser, a driver or a prebuilt binary from anywhere but the
 # package registries (rustup, crates.io, npm, apt).
 set -euo pipefail
@@ -41,13 +42,26 @@ if [ ! -f "$lock_stamp" ] || [ package-lock.json -nt "$lock_stamp" ]; then
   npm ci --no-audit --no-fund
 fi
 
-# 4. For tests: Debian's Chromium and ChromeDriver (never a downloaded browser).
+# 4. For tests: Debian's Chromium, ChromeDriver, Firefox ESR, WebKitGTK's WebDriver (with Xvfb:
+#    WebKitGTK has no headless mode) and geckodriver from crates.io (never a downloaded browser or
+#    driver).
 if [ "$want_test" = 1 ]; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "installing Debian's chromium and chromium-driver (apt)"
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -x /usr/lib/firefox-esr/firefox-esr ] || missing+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]} (apt)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver
+    apt-get install -y -qq "${missing[@]}"
+  fi
+  gecko_version=0.37.1
+  if [ "$(geckodriver --version 2>/dev/null | awk 'NR==1 {print $2}')" != "$gecko_version" ]; then
+    say "installing geckodriver $gecko_version (crates.io); this takes a few minutes once"
+    cargo install --locked --force geckodriver --version "$gecko_version"
   fi
 fi
 say "ready"

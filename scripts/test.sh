@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # npm test: every tier, each with its own summary line; non-zero exit if any tier fails.
-# Tiers: fmt, clippy (native), clippy (wasm32), native tests, browser tests (wasm-bindgen-test in
-# headless Chromium), package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real server).
+# Tiers: fmt, clippy (native), clippy (wasm32), native tests, browser tests (wasm-bindgen-test),
+# package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real
+# server). The browser tiers run once per engine — Chromium, Firefox ESR and WebKitGTK (through its
+# WebDriver, under Xvfb) — and the end-to-end tiers in Chromium and Firefox (playwright-core drives
+# no stock WebKit); each tier's line names its engine. ENGINES="chromium firefox" runs only those.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,12 +34,20 @@ clippy_wasm32() {
 }
 tier clippy-wasm32 clippy_wasm32
 tier native-tests cargo test --workspace --locked
+engines=(${ENGINES:-chromium firefox webkit})
 browser_tests() {
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  local run=()
+  case $1 in
+    chromium) run=(env CHROMEDRIVER=/usr/bin/chromedriver) ;;
+    firefox) run=(env GECKODRIVER="$(command -v geckodriver)") ;;
+    # wasm-bindgen-test speaks to WebKitGTK's driver as to safaridriver.
+    webkit) run=(xvfb-run -a env SAFARIDRIVER=/usr/bin/WebKitWebDriver) ;;
+  esac
+  "${run[@]}" WASM_BINDGEN_TEST_TIMEOUT=120 \
     cargo test -p inactivity-client -p inactivity-admin --locked --target wasm32-unknown-unknown \
       --features inactivity-client/std --test 'web_*'
 }
-tier browser-tests browser_tests
+for engine in "${engines[@]}"; do tier "browser-tests-$engine" browser_tests "$engine"; done
 tier build bash scripts/build.sh
 examples() {
   node_modules/.bin/tsc --noEmit -p examples/vite-app &&
@@ -47,9 +58,11 @@ examples() {
 tier examples examples
 e2e() {
   cargo build -p inactivity-server --locked &&
-    node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+    ENGINE=$1 node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 }
-tier end-to-end e2e
+for engine in "${engines[@]}"; do
+  [ "$engine" = webkit ] || tier "end-to-end-$engine" e2e "$engine"
+done
 
 printf '\n=== summary\n'
 for t in "${passed[@]}"; do echo "  passed: $t"; done

@@ -1,5 +1,5 @@
 //! The cross-tab decisions (`core::tabs`): scope names, the storage records, the start value of
-//! a new tab, the logout role. (The `TabSync` driver alone: `tests/tabs_driver.rs`; several tabs
+//! a new tab, the logout role. (The `TabSync` driver alone: `tests/tabs_driver/`; several tabs
 //! on a virtual clock, where the traffic bound is measured: `tests/tabs_simulation/`.)
 
 use inactivity_core::reason::LogoutReason::{self, *};

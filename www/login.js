@@ -9,12 +9,21 @@ const DEMO_USERS = [
   { username: "admin", password: "admin", role: "Admin", description: "May change the settings" },
 ];
 
-const APPS = { "agent-demo": "the agent client", "admin-demo": "the admin settings" };
+const APPS = {
+  "agent-demo": "the agent client",
+  "admin-demo": "the admin settings",
+  minimal: "the minimal client",
+  "vite-example": "the Vite example",
+};
 
 const params = new URLSearchParams(location.search);
 const form = document.getElementById("login-form");
-for (const name of ["client_id", "redirect_uri", "state"]) {
-  document.getElementById(name).value = params.get(name) || "";
+// The request's parameters travel with the form unchanged (the PKCE challenge too); an absent
+// one is left out rather than sent empty.
+for (const name of ["client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"]) {
+  const input = document.getElementById(name);
+  input.value = params.get(name) || "";
+  input.disabled = !params.has(name);
 }
 
 const clientId = params.get("client_id");

@@ -1,15 +1,19 @@
-//! The command line: `inactivity-server [--port N] [--host ADDR] [--data-dir DIR] [--root DIR] [--test]`.
+//! The command line: `inactivity-server [--port N] [--host ADDR] [--data-dir DIR] [--root DIR]
+//! [--client ID=PATH[,PATH…]]… [--frame-ancestors ORIGIN[,ORIGIN…]] [--test]`.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
+
+use crate::clients::parse_registration;
 
 /// The usage text of `--help`.
 pub const USAGE: &str = "\
 inactivity-server: the reference platform server of inactivity-timeout
 
 USAGE:
-    inactivity-server [--port N] [--host ADDR] [--data-dir DIR] [--root DIR] [--test]
+    inactivity-server [--port N] [--host ADDR] [--data-dir DIR] [--root DIR]
+                      [--client ID=PATH[,PATH...]]... [--frame-ancestors ORIGIN[,ORIGIN...]] [--test]
 
 OPTIONS:
     --port N         port to listen on; 0 picks a free one (default: $PORT, else 8080)
@@ -17,6 +21,14 @@ OPTIONS:
     --root DIR       repository root: serves DIR/www/ at /, DIR/pkg/ at /pkg/ and
                      DIR/api-catalog.json at /catalog/api-catalog.json (default: .)
     --data-dir DIR   where settings.json is kept (default: ROOT/server/data)
+    --client ID=PATH[,PATH...]
+                     registers an OAuth client and its redirect paths on this server, besides
+                     the demo apps' (agent-demo, admin-demo, minimal, vite-example); repeatable
+    --frame-ancestors ORIGIN[,ORIGIN...]
+                     origins that may embed the agent client in a frame (its
+                     Content-Security-Policy frame-ancestors), besides this server's own two
+                     (http://127.0.0.1:PORT and http://localhost:PORT); other pages may not
+                     be framed at all
     --test           enable the test controls under /__test/ (clock, log, reset)
     -h, --help       print this help
 
@@ -35,6 +47,10 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// Whether the `/__test/` controls are mounted.
     pub test_mode: bool,
+    /// OAuth clients registered with `--client`, besides the demo apps.
+    pub clients: Vec<(String, Vec<String>)>,
+    /// Origins that may frame the agent client, besides this server's own.
+    pub frame_ancestors: Vec<String>,
 }
 
 impl Default for Config {
@@ -45,6 +61,8 @@ impl Default for Config {
             root: PathBuf::from("."),
             data_dir: None,
             test_mode: false,
+            clients: Vec::new(),
+            frame_ancestors: Vec::new(),
         }
     }
 }
@@ -68,6 +86,29 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+/// A serialized http(s) origin (`scheme://host[:port]`), as CSP `frame-ancestors` takes it.
+fn check_origin(origin: &str) -> Result<String, String> {
+    let rest = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    // CSP's host-source: a port may be `*` (any port of that host).
+    let ok = rest.is_some_and(|r| {
+        let r = r.strip_suffix(":*").unwrap_or(r);
+        !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            && !r.starts_with(':')
+            && !r.ends_with(':')
+    });
+    if ok {
+        Ok(origin.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "--frame-ancestors takes origins such as https://crm.example.com or http://127.0.0.1:3000 (scheme, host, optional port or :*; no path, no wildcard host); got \"{origin}\""
+        ))
+    }
+}
 
 fn parse_port(value: &str, from: &str) -> Result<u16, CliError> {
     value.trim().parse().map_err(|_| {
@@ -124,6 +165,15 @@ impl Config {
                 }
                 "--root" => config.root = PathBuf::from(value("--root")?),
                 "--data-dir" => config.data_dir = Some(PathBuf::from(value("--data-dir")?)),
+                "--client" => config
+                    .clients
+                    .push(parse_registration(&value("--client")?).map_err(CliError::Invalid)?),
+                "--frame-ancestors" => {
+                    for origin in value("--frame-ancestors")?.split(',') {
+                        let origin = check_origin(origin.trim()).map_err(CliError::Invalid)?;
+                        config.frame_ancestors.push(origin);
+                    }
+                }
                 other => return Err(CliError::Invalid(format!("unknown argument \"{other}\""))),
             }
         }
@@ -159,10 +209,25 @@ mod tests {
                 "--data-dir",
                 "/d",
                 "--test",
+                "--client",
+                "crm=/crm/callback.html",
+                "--frame-ancestors=https://CRM.example.com, http://127.0.0.1:3000,http://evil.test:*",
             ],
             None,
         )
         .unwrap();
+        assert_eq!(
+            c.clients,
+            vec![("crm".to_owned(), vec!["/crm/callback.html".to_owned()])]
+        );
+        assert_eq!(
+            c.frame_ancestors,
+            vec![
+                "https://crm.example.com",
+                "http://127.0.0.1:3000",
+                "http://evil.test:*"
+            ]
+        );
         assert_eq!(c.port, 0);
         assert_eq!(c.host, "::1".parse::<IpAddr>().unwrap());
         assert_eq!(c.root, PathBuf::from("/r"));
@@ -185,5 +250,22 @@ mod tests {
         assert!(err(&["--port", "70000"]).contains("--port"));
         assert!(err(&["--host", "example.com"]).contains("--host"));
         assert!(err(&["--verbose"]).contains("--verbose"));
+        assert!(err(&["--client", "crm"]).contains("ID=PATH"));
+        assert!(err(&["--client", "crm=callback"]).contains("--client crm"));
+        for origin in [
+            "crm.example",
+            "https://crm.example/path",
+            "*",
+            "null",
+            "https://",
+            "ftp://x",
+            "https://*.example.com",
+            "https://crm.example:",
+        ] {
+            assert!(
+                err(&["--frame-ancestors", origin]).contains("--frame-ancestors"),
+                "{origin}"
+            );
+        }
     }
 }

@@ -3,13 +3,16 @@
 
 mod api;
 mod body;
+pub mod clients;
 pub mod clock;
 mod config;
 pub mod demo;
 pub mod error;
 pub mod idle;
 mod oauth;
+pub mod pkce;
 pub mod preview;
+mod security;
 pub mod settings;
 pub mod state;
 mod statics;
@@ -30,10 +33,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
+use clients::Clients;
 pub use config::{CliError, Config};
 use preview::{read_catalog, CatalogError, Templates};
 use settings::{SettingsFile, SettingsFileError};
-use state::AppState;
+use state::{AppState, Site};
 
 /// The largest request body accepted, in bytes; larger bodies get 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -100,9 +104,13 @@ impl Server {
             effective,
             settings_file,
             templates,
-            config.root.clone(),
-            addr.port(),
-            config.test_mode,
+            Site {
+                root: config.root.clone(),
+                port: addr.port(),
+                test_mode: config.test_mode,
+                clients: Clients::new(config.clients.iter().cloned()),
+                frame_ancestors: config.frame_ancestors.clone(),
+            },
         );
         Ok(Self {
             state,
@@ -198,13 +206,22 @@ fn router(state: AppState) -> Router {
         )
         .nest_service("/pkg", static_dir(root.join("pkg")));
     if state.test_mode {
-        app = app.merge(testctl::routes());
+        app = app.merge(
+            testctl::routes().route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                security::test_controls,
+            )),
+        );
     }
     app.fallback_service(static_dir(root.join("www")))
         .layer(middleware::from_fn_with_state(state.clone(), api::gate))
         .layer(middleware::from_fn(statics::static_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(error::json_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
         .with_state(state)
 }
 

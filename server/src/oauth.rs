@@ -1,5 +1,7 @@
-//! Sign-in: the OAuth 2.0 authorization-code flow (RFC 6749 §4.1), with the inactivity rule
-//! that no refresh token is issued — and the refresh grant is refused — while a timeout applies.
+//! Sign-in: the OAuth 2.0 authorization-code flow (RFC 6749 §4.1) with PKCE (RFC 7636, S256),
+//! for registered clients and their registered redirect URIs only (`crate::clients`), with the
+//! inactivity rule that no refresh token is issued — and the refresh grant is refused — while a
+//! timeout applies.
 
 use std::collections::HashMap;
 
@@ -11,45 +13,19 @@ use axum::Json;
 use crate::body::FormOrJson;
 use crate::demo;
 use crate::error::ApiError;
+use crate::pkce::Challenge;
 use crate::state::{AppState, AuthCode, CODE_LIFETIME_MS};
 use crate::token::new_secret;
 
 /// The parameters that travel through the login page unchanged.
-const FLOW_PARAMS: &[&str] = &["response_type", "client_id", "redirect_uri", "state"];
-
-/// Checks that `uri` is `http://127.0.0.1:<port>/…` or `http://localhost:<port>/…` (this
-/// server), so that a code is never sent to another site: no open redirect.
-pub fn check_redirect_uri(uri: &str, port: u16) -> Result<(), String> {
-    let rest = uri
-        .strip_prefix("http://")
-        .ok_or("redirect_uri must be an absolute http:// URL on this server")?;
-    if uri.contains('#') {
-        return Err("redirect_uri must not contain a fragment (#)".into());
-    }
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    if authority.contains('@') || authority.contains('\\') {
-        return Err("redirect_uri must not contain user information".into());
-    }
-    let (host, uri_port) = match authority.rsplit_once(':') {
-        Some((host, p)) if !host.ends_with(']') || host.starts_with('[') => {
-            let p: u16 = p
-                .parse()
-                .map_err(|_| format!("redirect_uri has an invalid port \"{p}\""))?;
-            (host, p)
-        }
-        _ => (authority, 80),
-    };
-    let host_ok = ["127.0.0.1", "localhost", "[::1]"]
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case(host));
-    if !host_ok || uri_port != port {
-        return Err(format!(
-            "redirect_uri must point to this server (http://127.0.0.1:{port}/ or http://localhost:{port}/); got {authority}"
-        ));
-    }
-    Ok(())
-}
+const FLOW_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+];
 
 fn redirect(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
@@ -70,8 +46,13 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
     out.finish()
 }
 
-fn check_flow(params: &HashMap<String, String>, port: u16) -> Result<(), ApiError> {
+/// Checks an authorization request; returns its PKCE challenge, if it has one.
+fn check_flow(
+    params: &HashMap<String, String>,
+    app: &AppState,
+) -> Result<Option<Challenge>, ApiError> {
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
+    let invalid = |m: String| ApiError::bad_request(format!("{m}.")).with_oauth("invalid_request");
     if get("response_type") != "code" {
         return Err(ApiError::bad_request(
             "response_type must be \"code\" (the authorization-code flow).",
@@ -79,10 +60,16 @@ fn check_flow(params: &HashMap<String, String>, port: u16) -> Result<(), ApiErro
         .with_oauth("unsupported_response_type"));
     }
     if get("client_id").is_empty() {
-        return Err(ApiError::bad_request("client_id is required.").with_oauth("invalid_request"));
+        return Err(invalid("client_id is required".into()));
     }
-    check_redirect_uri(get("redirect_uri"), port)
-        .map_err(|m| ApiError::bad_request(format!("{m}.")).with_oauth("invalid_request"))
+    app.clients
+        .check(get("client_id"), get("redirect_uri"), app.port)
+        .map_err(invalid)?;
+    Challenge::from_request(
+        params.get("code_challenge").map(String::as_str),
+        params.get("code_challenge_method").map(String::as_str),
+    )
+    .map_err(invalid)
 }
 
 /// `GET /oauth/authorize`: the login page (`www/login.html`), after checking the request.
@@ -93,7 +80,7 @@ pub async fn authorize_page(
     // Without a client the page explains that sign-in starts from an app; with one, the request
     // must be valid before a login form is shown (never a form that signs in to a foreign site).
     if params.contains_key("client_id") || params.contains_key("redirect_uri") {
-        check_flow(&params, app.port)?;
+        check_flow(&params, &app)?;
     }
     let path = app.root.join("www").join("login.html");
     let html = tokio::fs::read(&path).await.map_err(|e| {
@@ -122,7 +109,7 @@ pub async fn authorize_submit(
     params
         .entry("response_type".into())
         .or_insert_with(|| "code".into());
-    check_flow(&params, app.port)?;
+    let challenge = check_flow(&params, &app)?;
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
     let Some(user) = demo::sign_in(get("username"), get("password")) else {
         let mut pairs: Vec<(&str, &str)> = FLOW_PARAMS
@@ -146,6 +133,7 @@ pub async fn authorize_submit(
             user,
             client_id: get("client_id").to_owned(),
             redirect_uri: get("redirect_uri").to_owned(),
+            challenge,
             expires_ms: now + CODE_LIFETIME_MS,
         },
     );
@@ -171,6 +159,19 @@ pub async fn token(
     FormOrJson(form): FormOrJson,
 ) -> Result<Response, ApiError> {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let client_id = get("client_id");
+    if client_id.is_empty() {
+        return Err(ApiError::bad_request(
+            "client_id is required: the client the code or refresh token was issued to.",
+        )
+        .with_oauth("invalid_request"));
+    }
+    if !app.clients.is_registered(client_id) {
+        return Err(ApiError::bad_request(format!(
+            "client_id \"{client_id}\" is not registered on this server."
+        ))
+        .with_oauth("invalid_client"));
+    }
     let now = app.clock.now_ms();
     let mut inner = app.lock();
     let response = match get("grant_type") {
@@ -196,9 +197,18 @@ pub async fn token(
                     "redirect_uri must be the same as in the authorization request.",
                 ));
             }
-            if !get("client_id").is_empty() && get("client_id") != issued.client_id {
+            if client_id != issued.client_id {
                 return Err(invalid_grant(
                     "The authorization code was issued to another client_id.",
+                ));
+            }
+            if let Some(challenge) = &issued.challenge {
+                challenge
+                    .verify(get("code_verifier"))
+                    .map_err(|m| invalid_grant(&format!("{m}; sign in again.")))?;
+            } else if !get("code_verifier").is_empty() {
+                return Err(invalid_grant(
+                    "code_verifier was sent but the authorization request had no code_challenge; sign in again.",
                 ));
             }
             inner.issue_token(issued.user, &issued.client_id, now)
@@ -215,8 +225,7 @@ pub async fn token(
                     "The refresh token is not valid; sign in again.",
                 ));
             };
-            let client_id = get("client_id").to_owned();
-            inner.issue_token(user, &client_id, now)
+            inner.issue_token(user, client_id, now)
         }
         "" => {
             return Err(ApiError::bad_request(
@@ -237,39 +246,4 @@ pub async fn token(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_redirect_uri;
-
-    #[test]
-    fn redirect_uris() {
-        let ok = [
-            "http://127.0.0.1:8080/",
-            "http://localhost:8080/agent.html?x=1",
-            "http://LOCALHOST:8080",
-            "http://[::1]:8080/a",
-        ];
-        for uri in ok {
-            assert_eq!(check_redirect_uri(uri, 8080), Ok(()), "{uri}");
-        }
-        let bad = [
-            "https://127.0.0.1:8080/",
-            "http://127.0.0.1:8081/",
-            "http://127.0.0.1/",
-            "http://evil.example/",
-            "http://127.0.0.1:8080@evil.example/",
-            "http://evil.example#@127.0.0.1:8080/",
-            "http://127.0.0.1:8080/#frag",
-            "//127.0.0.1:8080/",
-            "/relative",
-            "",
-            "http://127.0.0.1.evil.example:8080/",
-            "http://localhost:8080\\@evil.example/",
-        ];
-        for uri in bad {
-            assert!(check_redirect_uri(uri, 8080).is_err(), "{uri}");
-        }
-    }
 }

@@ -1,4 +1,5 @@
-//! Test-only controls under `/__test/`, mounted only with `--test`.
+//! Test-only controls under `/__test/`, mounted only with `--test` (and guarded by
+//! `crate::security::test_controls`: JSON only, this server's origins only).
 //!
 //! * `GET /__test/clock` → `{ "nowMs": … }`; `POST /__test/clock` `{ "advanceMs": N }` or
 //!   `{ "setMs": N }` moves the server's clock and runs the idle sweep at once.

@@ -294,7 +294,7 @@ fn tokens_me_describes_the_token() {
     let agent = server.token("agent");
     let info = server.get_ok("/api/v2/tokens/me", &agent);
     assert!(info["organization"]["id"].is_string());
-    assert_eq!(info["OAuthClient"]["id"], json!("test-client"));
+    assert_eq!(info["OAuthClient"]["id"], json!(CLIENT_ID));
     assert_eq!(info["user"]["id"], json!(user_ids::AGENT));
     let created = info["dateCreated"].as_str().unwrap();
     let idles = info["dateTokenIdles"].as_str().unwrap();
@@ -350,7 +350,7 @@ fn test_controls() {
     );
     assert_eq!(
         server
-            .request("DELETE", "/__test/log", None, None, None)
+            .request("DELETE", "/__test/log", None, Some(""), None)
             .status,
         200
     );
@@ -370,7 +370,7 @@ fn test_controls() {
         &agent,
         &json!({ "status": "IDLE" }),
     );
-    let r = server.request("POST", "/__test/reset", None, None, None);
+    let r = server.request("POST", "/__test/reset", None, Some("{}"), None);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(server.log().is_empty());
     assert!(server.now_ms() < 1_800_000_000_000);

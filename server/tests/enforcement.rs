@@ -1,4 +1,4 @@
-//! Server-side enforcement of the idle timeout (DESIGN invariant 5), driven by the test clock.
+//! Server-side enforcement of the idle timeout (ARCHITECTURE.md, invariant 5), driven by the test clock.
 
 mod common;
 

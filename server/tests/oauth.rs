@@ -50,7 +50,7 @@ fn the_login_page_is_served_for_a_valid_request() {
 fn a_code_comes_back_with_the_state_unchanged_on_either_origin() {
     let server = TestServer::start();
     for host in ["127.0.0.1", "localhost"] {
-        let redirect = format!("http://{host}:{}/agent/callback.html?app=1", server.port);
+        let redirect = format!("http://{host}:{}/agent/callback.html", server.port);
         let state = "/agent/?q=a b&x=1#section-2";
         let r = server.form(
             "/oauth/authorize",
@@ -65,11 +65,10 @@ fn a_code_comes_back_with_the_state_unchanged_on_either_origin() {
         assert_eq!(r.status, 303, "{}", r.body);
         let location = r.header("location").unwrap();
         assert!(
-            location.starts_with(&format!("{redirect}&code=")),
+            location.starts_with(&format!("{redirect}?code=")),
             "{location}"
         );
         assert_eq!(query_param(location, "state").as_deref(), Some(state));
-        assert_eq!(query_param(location, "app").as_deref(), Some("1"));
         let code = query_param(location, "code").unwrap();
         assert!(code.len() >= 32);
         let token = server.form(
@@ -78,6 +77,7 @@ fn a_code_comes_back_with_the_state_unchanged_on_either_origin() {
                 ("grant_type", "authorization_code"),
                 ("code", &code),
                 ("redirect_uri", &redirect),
+                ("client_id", CLIENT_ID),
             ],
         );
         assert_eq!(token.status, 200, "{}", token.body);
@@ -167,6 +167,7 @@ fn codes_are_single_use_short_lived_and_bound_to_their_redirect() {
                 ("grant_type", "authorization_code"),
                 ("code", code),
                 ("redirect_uri", redirect),
+                ("client_id", CLIENT_ID),
             ],
         )
     };
@@ -176,7 +177,7 @@ fn codes_are_single_use_short_lived_and_bound_to_their_redirect() {
     assert_eq!(body["error"], json!("invalid_grant"));
 
     let code = server.authorize("agent", "agent");
-    let other = format!("http://localhost:{}/admin/callback.html", server.port);
+    let other = format!("http://localhost:{}/agent/popup.html", server.port);
     exchange(&code, &other).error(400, "bad.request");
     // ...and a failed exchange used the code up.
     exchange(&code, &redirect).error(400, "bad.request");
@@ -191,10 +192,15 @@ fn codes_are_single_use_short_lived_and_bound_to_their_redirect() {
 
     exchange("nope", &redirect).error(400, "bad.request");
     let body = server
-        .form("/oauth/token", &[("grant_type", "password")])
+        .form(
+            "/oauth/token",
+            &[("grant_type", "password"), ("client_id", CLIENT_ID)],
+        )
         .error(400, "bad.request");
     assert_eq!(body["error"], json!("unsupported_grant_type"));
-    let body = server.form("/oauth/token", &[]).error(400, "bad.request");
+    let body = server
+        .form("/oauth/token", &[("client_id", CLIENT_ID)])
+        .error(400, "bad.request");
     assert_eq!(body["error"], json!("invalid_request"));
 }
 
@@ -206,7 +212,7 @@ fn the_token_endpoint_takes_json_too() {
         "POST",
         "/oauth/token",
         None,
-        &json!({ "grant_type": "authorization_code", "code": code, "redirect_uri": server.redirect_uri() }),
+        &json!({ "grant_type": "authorization_code", "code": code, "redirect_uri": server.redirect_uri(), "client_id": CLIENT_ID }),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -226,6 +232,7 @@ fn no_refresh_token_while_a_timeout_is_enabled_and_the_refresh_grant_is_refused(
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", "anything"),
+                ("client_id", CLIENT_ID),
             ],
         )
         .error(400, "bad.request");
@@ -254,7 +261,11 @@ fn a_refresh_token_is_issued_and_honoured_when_no_timeout_applies() {
         .to_owned();
     let r = server.form(
         "/oauth/token",
-        &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", CLIENT_ID),
+        ],
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let renewed = r.json();
@@ -267,7 +278,11 @@ fn a_refresh_token_is_issued_and_honoured_when_no_timeout_applies() {
     server
         .form(
             "/oauth/token",
-            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", CLIENT_ID),
+            ],
         )
         .error(400, "bad.request");
 
@@ -278,7 +293,11 @@ fn a_refresh_token_is_issued_and_honoured_when_no_timeout_applies() {
     server
         .form(
             "/oauth/token",
-            &[("grant_type", "refresh_token"), ("refresh_token", &next)],
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &next),
+                ("client_id", CLIENT_ID),
+            ],
         )
         .error(400, "bad.request");
     assert!(server.sign_in("agent").get("refresh_token").is_none());

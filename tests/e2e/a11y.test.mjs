@@ -1,25 +1,16 @@
 // Accessibility: axe-core (from npm, injected into the page) on every page and its main states,
 // against the real server. No serious or critical violation is allowed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { startServer, launchBrowser, signIn } from "./harness.mjs";
+import { setUp, openSignedIn, advanceTogether, replaceValue } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 const MINUTE = 60_000;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = await setUp();
+const { server, browser } = env;
 
 /** Runs axe on the page's document (not into cross-origin frames: each page is checked on its own). */
 async function audit(page, label) {
@@ -45,13 +36,8 @@ async function newPage(options = {}) {
   return { context, page };
 }
 
-async function signedIn(path, user) {
-  const { context, page } = await newPage();
-  await page.goto(server.url + path);
-  await signIn(page, user);
-  await page.waitForURL(server.url + path); // past the callback page
-  return { context, page };
-}
+/** Signed in on `path`, past the callback page. */
+const signedIn = (path, user) => openSignedIn(env, { path, username: user, ready: null, tokenKey: null });
 
 test("landing page", async () => {
   const { context, page } = await newPage();
@@ -86,7 +72,7 @@ test("admin settings: loaded, expanded with errors, combobox open, error summary
   await audit(page, "admin");
   await page.getByRole("checkbox", { name: /Enable group-specific timeouts/ }).check();
   await page.getByRole("button", { name: "Add bundle" }).click();
-  await page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("2");
+  await replaceValue(page.getByRole("spinbutton", { name: "Timeout", exact: true }), "2");
   await page.locator("#org-timeout-error:not(:empty)").waitFor();
   await audit(page, "admin with validation errors");
   await page.getByRole("combobox", { name: "API path to exclude" }).fill("users");
@@ -101,7 +87,7 @@ test("admin settings: loaded, expanded with errors, combobox open, error summary
 
   const agent = await signedIn("/admin/", "agent");
   await agent.page.locator("#settings-form:not([hidden])").waitFor();
-  await agent.page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("20");
+  await replaceValue(agent.page.getByRole("spinbutton", { name: "Timeout", exact: true }), "20");
   await agent.page.getByRole("button", { name: "Save", exact: true }).click();
   await agent.page.locator("#page-error:not([hidden])").waitFor();
   await audit(agent.page, "admin, 403 for a non-admin");
@@ -122,11 +108,7 @@ test("admin with HIPAA notice", async () => {
 
 test("agent client: every view, and the warning dialog", async () => {
   await server.reset();
-  const { context, page } = await newPage();
-  await page.clock.install();
-  await page.goto(`${server.url}/agent/`);
-  await signIn(page, "agent");
-  await page.locator("#app:not([hidden])").waitFor();
+  const { context, page } = await openSignedIn(env, { path: "/agent/", clock: true, ready: "#app:not([hidden])", tokenKey: null });
   await page.getByRole("button", { name: "Load queues" }).click();
   await page.locator("#work-status.ok").waitFor();
   await audit(page, "agent overview");
@@ -143,10 +125,7 @@ test("agent client: every view, and the warning dialog", async () => {
   await page.locator("#ledger-body tr").first().waitFor();
   await audit(page, "agent ledger");
   // Idle until the warning: browser and server clocks move together.
-  for (let i = 0; i < 9; i++) {
-    await page.clock.runFor(MINUTE);
-    await server.advanceClock(MINUTE);
-  }
+  await advanceTogether(page, server, 9 * MINUTE);
   await page.clock.runFor(5_000);
   await page.getByRole("dialog", { name: "Are you still there?" }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.id), "stay-signed-in", "focus moves into the dialog");
@@ -158,7 +137,7 @@ test("embedding CRM host page", async () => {
   const { context, page } = await newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${server.altUrl}/host.html`);
   await page.getByRole("heading", { name: "Jordan Customer" }).waitFor();
-  await page.frameLocator("#agent-frame").getByLabel("Username").waitFor();
+  await page.frameLocator("#agent-frame").getByRole("button", { name: "Sign in", exact: true }).waitFor();
   await audit(page, "host.html");
   await context.close();
 });

@@ -1,5 +1,5 @@
-// The differential suite (issue 7 items 1, 2, 5): every scenario of tests/e2e/differential/ runs
-// in headless Chromium with the tracker off, with the tracker on, and with the negative control
+// The differential suite: every scenario of tests/e2e/differential/ runs
+// in a headless browser (ENGINE) with the tracker off, with the tracker on, and with the negative control
 // (a deliberately naive wrapper); every observable must be the same off and on, and the tracker
 // must count each API request exactly once (excluded and non-API ones never). The naive wrapper
 // must fail the same suite: proof that it can fail.

@@ -1,40 +1,32 @@
-// The embedded client (issue 6, DESIGN §5 "Embedded"): the agent client in a cross-site iframe
+// The embedded client (README, "Embedded in an iframe"): the agent client in a cross-site iframe
 // (the host page on http://127.0.0.1:PORT, the client on http://localhost:PORT), connected with
 // the package's host helper (inactivity-timeout/host). The host hears resumed, warning and
-// logout; its logout request signs the agent out (host-request); sign-in inside the iframe comes
-// back to the same page; hostile messages (wrong window, wrong origin, wrong shape) are ignored
-// both ways; a host whose origin is not allowed hears nothing and cannot sign anyone out; and
-// what the iframe shares with a standalone tab of the same client.
-import { test, before, after, beforeEach } from "node:test";
+// logout; its logout request signs the agent out (host-request); sign-in from the iframe (through
+// a popup: the login page refuses to be framed) comes back to the same page, with the token in
+// the frame's memory, never in window.name; hostile messages (wrong window, wrong origin, wrong
+// shape) are ignored both ways; a host whose origin the server does not list in frame-ancestors
+// cannot frame the client at all, and one it lists but the client does not hears nothing and
+// cannot sign anyone out; and what the iframe shares with a standalone tab of the same client.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { startServer, chromiumArgs, signIn, advanceTogether } from "./harness.mjs";
+import { setUp, signIn, signInFramed, advanceTogether, isFirefox } from "./harness.mjs";
 
 const MINUTE = 60_000;
-let server;
-let browser;
-/** A third origin, not in the agent client's allowlist (resolved to this machine by Chromium). */
-let EVIL;
+// The harness's server, letting evil.localhost frame the client, and its browser with two more
+// names for this machine. (A page fulfilled by routing would count as a public page, and
+// Chromium's local network access rules would block its iframe.)
+const { server, browser } = await setUp({
+  resetEachTest: true,
+  server: { args: ["--frame-ancestors", "http://evil.localhost:*"] },
+  browser: { hosts: ["evil.localhost", "stranger.localhost"], crossSiteFrames: true },
+});
+/** A third origin, not in the agent client's allowlist (resolved to this machine by Chromium; a
+ *  *.localhost name, so that its pages are secure contexts, as an https CRM's would be);
+ *  the server lets it frame the client, so that the client's own allowlist is what refuses it. */
+const EVIL = `http://evil.localhost:${server.port}`;
+/** A fourth origin, not even among the server's frame-ancestors. */
+const STRANGER = `http://stranger.localhost:${server.port}`;
 
-before(async () => {
-  server = await startServer();
-  EVIL = `http://evil.test:${server.port}`;
-  // The harness's browser, plus one name for a third origin. (A page fulfilled by routing would
-  // count as a public page, and Chromium's local network access rules would block its iframe.)
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    chromiumSandbox: false,
-    args: [...chromiumArgs, "--host-resolver-rules=MAP evil.test 127.0.0.1"],
-  });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
 
 /** A CRM page embedding `clientUrl`, connected with the host helper; its events in `window.events`. */
 function hostPage(clientUrl) {
@@ -70,17 +62,8 @@ const clientFrame = (page) => page.frames().find((f) => f.parentFrame() === page
 const events = (page) => page.evaluate(() => window.events);
 const count = (page, kind) => page.evaluate((k) => window.events.filter((e) => e[0] === k).length, kind);
 
-/** Signs in on the login page shown inside the iframe, and waits for the agent client. */
-async function signInFrame(frame, username = "agent") {
-  await frame.waitForURL(/\/oauth\/authorize/);
-  await frame.getByLabel("Username").fill(username);
-  await frame.getByLabel("Password").fill(username);
-  await Promise.all([
-    frame.waitForURL((u) => u.pathname.startsWith("/agent/") && !u.pathname.includes("callback")),
-    frame.getByRole("button", { name: /sign in/i }).click(),
-  ]);
-  await frame.locator("#app").waitFor({ state: "visible" });
-}
+/** Signs in from the iframe (the login page in a popup), and waits for the agent client. */
+const signInFrame = (frame, username = "agent") => signInFramed(frame, username);
 
 async function revocations() {
   return (await server.log()).filter((r) => r.method === "DELETE" && r.path === "/api/v2/tokens/me").length;
@@ -104,10 +87,13 @@ test("the host hears resumed, warning and logout; its logout request signs the a
   assert.equal(await host.evaluate(() => window.connection.requestLogout()), true);
   await host.waitForFunction(() => window.events.some((e) => e[0] === "logout"));
   assert.deepEqual((await events(host)).find((e) => e[0] === "logout"), ["logout", "host-request"]);
-  await frame.waitForURL(/\/oauth\/authorize/);
+  // Back on the same page (storage is denied in this iframe: the return location travelled in the
+  // tracker's state), signed out, with the sign-in prompt.
+  await frame.getByRole("button", { name: "Sign in", exact: true }).waitFor();
   assert.equal(await revocations(), 1, "the embedded client made the logout calls");
+  assert.ok(frame.url().endsWith("/agent/#/queues"), `back on the same page: ${frame.url()}`);
+  assert.equal(await frame.locator("#app").isVisible(), false);
 
-  // Storage is denied in this iframe: the return location travels in the OAuth state.
   await signInFrame(frame);
   assert.ok(frame.url().endsWith("/agent/#/queues"), `back on the same page: ${frame.url()}`);
   await host.waitForFunction(() => window.events.filter((e) => e[0] === "resumed").length === 2);
@@ -191,6 +177,18 @@ test("a host whose origin is not allowed hears nothing and cannot sign the agent
   await context.close();
 });
 
+test("a host the server does not list in frame-ancestors cannot frame the client at all", async () => {
+  const context = await browser.newContext();
+  const host = await openHost(context, STRANGER);
+  await host.waitForLoadState("load");
+  const frame = clientFrame(host);
+  // Chromium shows its own error page in place of the client.
+  assert.ok(!frame.url().startsWith(server.altUrl), `the frame holds ${frame.url()}`);
+  assert.equal(await frame.locator("#signin-prompt, #app, #loading").count(), 0, "nothing of the client rendered");
+  assert.deepEqual(await events(host), []);
+  await context.close();
+});
+
 test("a cross-site iframe shares nothing with a standalone tab of the same client", async () => {
   const context = await browser.newContext();
   const host = await openHost(context, server.url);
@@ -224,17 +222,39 @@ test("a cross-site iframe shares nothing with a standalone tab of the same clien
   const inTab = { ...(await standalone.evaluate(probe)), webLocks: await locks(standalone) };
   console.log(`# cross-site iframe: ${JSON.stringify(inFrame)}; standalone tab: ${JSON.stringify(inTab)}`);
   assert.deepEqual(inTab, { localStorage: "usable", broadcastChannel: "usable", webLocks: "usable" });
-  assert.match(inFrame.localStorage, /^denied/);
-  assert.match(inFrame.webLocks, /^denied/);
+  if (isFirefox) {
+    // Firefox partitions a cross-site iframe's storage and locks by top-level site instead of
+    // denying them: usable, but nothing the standalone tab has is visible in the frame.
+    assert.deepEqual(inFrame, { localStorage: "usable", broadcastChannel: "usable", webLocks: "usable" });
+    await standalone.evaluate(() => localStorage.setItem("probe.partition", "the tab's"));
+    assert.equal(await frame.evaluate(() => localStorage.getItem("probe.partition")), null, "the frame's localStorage is another one");
+    await standalone.evaluate(() => {
+      navigator.locks.request("probe.partition", () => new Promise(() => {}));
+    });
+    const lockInFrame = await frame.evaluate(() =>
+      navigator.locks.request("probe.partition", { ifAvailable: true }, (lock) => (lock ? "free" : "held")),
+    );
+    assert.equal(lockInFrame, "free", "a lock the tab holds is not the frame's");
+  } else {
+    assert.match(inFrame.localStorage, /^denied/);
+    assert.match(inFrame.webLocks, /^denied/);
+  }
 
-  // Each signed in separately: two access tokens, two sessions for the server — and for the tracker.
-  const frameToken = await frame.evaluate(() => JSON.parse(window.name.slice("inactivity-demo:".length))["agent-demo.token"]);
+  // Each signed in separately: two access tokens, two sessions for the server — and for the
+  // tracker. The frame keeps its token in memory: not in window.name, where a page above it (or
+  // the next page of the frame) could read it.
+  assert.equal(await frame.evaluate(() => window.name), "");
+  const [request] = await Promise.all([
+    host.waitForRequest((r) => r.frame() === frame && r.url().includes("/api/v2/routing/queues")),
+    frame.locator("#reload-queues").click(),
+  ]);
+  const frameToken = (await request.allHeaders()).authorization?.replace(/^Bearer /, "");
   const tabToken = await standalone.evaluate(() => sessionStorage.getItem("agent-demo.token"));
-  assert.ok(frameToken && tabToken && frameToken !== tabToken);
+  assert.ok(frameToken && tabToken && frameToken !== tabToken, `${frameToken} ${tabToken}`);
 
   // Signing the agent out in the iframe leaves the standalone tab's own session alone.
   await host.evaluate(() => window.connection.requestLogout());
-  await frame.waitForURL(/\/oauth\/authorize/);
+  await frame.getByRole("button", { name: "Sign in", exact: true }).waitFor();
   await standalone.waitForTimeout(1_000);
   assert.equal(await standalone.locator("#signed-out").isVisible(), false);
   assert.ok(standalone.url().includes("/agent/"));

@@ -1,40 +1,27 @@
 // The Vite example (examples/vite-app, built into www/examples/vite/ by the test script): the
 // package works from a bundler — the wasm asset resolves, the tracker fetches its settings, counts
 // a call, and the sign-in returns to the example's page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, launchBrowser, signIn, root } from "./harness.mjs";
+import { setUp, openSignedIn, root } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = await setUp();
+const { server, browser } = env;
 
 test("the Vite-built example runs the tracker", async () => {
   assert.ok(
     existsSync(join(root, "www/examples/vite/index.html")),
     "the example is built first: vite build --config examples/vite-app/vite.config.js",
   );
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
   const loaded = [];
-  page.on("request", (r) => loaded.push(new URL(r.url()).pathname));
-  const url = `${server.url}/examples/vite/?view=queues#top`;
-  await page.goto(url);
-  await signIn(page, "supervisor");
-  await page.waitForURL(url);
-  await page.locator("body[data-ready=true]").waitFor();
+  const { context, page, errors } = await openSignedIn(env, {
+    path: "/examples/vite/?view=queues#top",
+    username: "supervisor",
+    tokenKey: null,
+    beforeLoad: (_, page) => page.on("request", (r) => loaded.push(new URL(r.url()).pathname)),
+  });
   await page.waitForFunction(() => window.tracker.explain().source !== "fallback");
   const explain = await page.evaluate(() => window.tracker.explain());
   assert.equal(explain.source, "organization");

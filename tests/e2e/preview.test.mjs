@@ -2,10 +2,10 @@
 // made through the API with the server's test clock, then the panel's summary, its table of
 // what keeps sessions alive, Exclude (mouse and keyboard), the window, invalid drafts, axe.
 // Time: the server's test clock and Playwright's clock (the panel's debounce); no sleeps.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { startServer, launchBrowser, signIn, tokenFor } from "./harness.mjs";
+import { setUp, signIn, tokenFor, replaceValue } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -13,20 +13,8 @@ const MINUTE = 60_000;
 /** More than the panel's quiet time after an edit (400 ms). */
 const DEBOUNCE = 500;
 
-let server;
-let browser;
+const { server, browser } = await setUp({ resetEachTest: true });
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
 
 /**
  * The last 40 minutes of the demo organization: the agent On Queue with a queue poller every
@@ -111,7 +99,7 @@ test("with unsaved changes the panel says who would have been signed out, and Ex
   assert.equal(await p.root.isHidden(), true, "no panel without unsaved changes");
 
   // A change that signs nobody out: 11 minutes instead of 10.
-  await page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("11");
+  await replaceValue(page.getByRole("spinbutton", { name: "Timeout", exact: true }), "11");
   await p.root.waitFor();
   await page.clock.runFor(DEBOUNCE);
   // Sessions: the agent, the supervisor and this admin page.
@@ -161,11 +149,11 @@ test("with unsaved changes the panel says who would have been signed out, and Ex
   await summaryIs(page, "With these changes, 2 of 3 sessions in the last hour would have been signed out (1 while On Queue).");
 
   // An invalid draft is not sent: the panel says to fix it first.
-  await page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("2");
+  await replaceValue(page.getByRole("spinbutton", { name: "Timeout", exact: true }), "2");
   await summaryIs(page, "Fix the problems above to see what these changes would do.");
   assert.equal(await page.locator("#preview-details").isHidden(), true);
   await audit(page, "admin, preview of an invalid draft");
-  await page.getByRole("spinbutton", { name: "Timeout", exact: true }).fill("10");
+  await replaceValue(page.getByRole("spinbutton", { name: "Timeout", exact: true }), "10");
   await page.clock.runFor(DEBOUNCE);
   await summaryIs(page, /^With these changes, 2 of 3 sessions/);
 
@@ -221,7 +209,7 @@ test("a non-admin sees why there is no preview, and nothing takes focus", async 
   await page.waitForURL(`${server.url}/admin/`);
   await page.locator("#settings-form:not([hidden])").waitFor();
   const field = page.getByRole("spinbutton", { name: "Timeout", exact: true });
-  await field.fill("20");
+  await replaceValue(field, "20");
   await page.clock.runFor(DEBOUNCE);
   await summaryIs(page, "Only an organization administrator can preview changes.");
   assert.equal(await field.evaluate((f) => f === document.activeElement), true);

@@ -1,36 +1,19 @@
-// The vertical slice (issue 2): a real browser, the real server, time moved by Playwright's clock.
+// The vertical slice: a real browser, the real server, time moved by Playwright's clock.
 // Counted calls keep the user in; excluded calls do not; at expiry the browser is on the login
 // page; after signing in it is back on the exact page it left, query and hash included.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, advanceTogether } from "./harness.mjs";
+import { setUp, openSignedIn, signIn, advanceTogether } from "./harness.mjs";
 
 const MINUTE = 60_000;
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = await setUp();
+const { server } = env;
 
 const advance = (page, ms) => advanceTogether(page, server, ms);
 
 test("counted calls keep the user in, excluded ones do not; logout, sign in, back to the same page", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.clock.install();
-  const start = `${server.url}/minimal/?tab=ledger&q=a%20b#section-2`;
-
   // First visit without a token: sent to sign in, and back to the exact page.
-  await page.goto(start);
-  await signIn(page, "agent", "agent");
-  await page.waitForURL(start);
-  await page.locator("body[data-ready=true]").waitFor();
+  const { context, page, url: start } = await openSignedIn(env, { path: "/minimal/?tab=ledger&q=a%20b#section-2", clock: true });
   const explain = await page.evaluate(() => window.tracker.explain());
   assert.equal(explain.timeoutSeconds, 600, "the server's default org-wide timeout applies");
   assert.equal(explain.source, "organization");

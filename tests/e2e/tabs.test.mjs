@@ -1,11 +1,12 @@
-// Several tabs of one client and user (issue 6): one idle timer across tabs, the traffic bound,
+// Several tabs of one client and user: one idle timer across tabs, the traffic bound,
 // logout propagation, exactly one tab making the server calls (counted at the server), a tab
-// closed mid-logout, a frozen tab (CDP Page.setWebLifecycleState), and clock jumps.
+// closed mid-logout, a frozen tab (CDP Page.setWebLifecycleState in Chromium; Firefox freezes
+// no tab), and clock jumps.
 // Several pages in one browser context share one Playwright clock; tabs share the token (a
 // second tab gets it the way a real app's shared store would hand it over).
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, signIn, advanceTogether } from "./harness.mjs";
+import { setUp, signIn, advanceTogether, isFirefox } from "./harness.mjs";
 
 const MINUTE = 60_000;
 const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
@@ -23,20 +24,24 @@ const LOGOUT_CALLS = [
   `PATCH /api/v2/users/${AGENT_ID}/presences/purecloud`,
   "DELETE /api/v2/tokens/me",
 ];
-let server;
-let browser;
+const { server, browser } = await setUp({ resetEachTest: true });
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await server.reset();
-});
+/**
+ * Freezes a tab as Chromium does (CDP Page.setWebLifecycleState): no timer, no message, until
+ * thawed. Firefox has no frozen state (no Page Lifecycle freeze): there the tab only misses its
+ * timers (the tests move time with setSystemTime, which fires none) and still hears the others.
+ * Returns { thaw() }.
+ */
+async function freeze(context, page) {
+  if (isFirefox) {
+    assert.equal(await page.evaluate(() => "onfreeze" in document), false, "Firefox has no frozen tabs");
+    return { thaw: async () => {} };
+  }
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+  return { thaw: () => cdp.send("Page.setWebLifecycleState", { state: "active" }) };
+}
+
 
 /** A new tab of the minimal client in `context`, signed in with `token`. */
 async function openTab(context, token, url) {
@@ -275,8 +280,7 @@ test("a tab closed in the middle of its logout calls: another tab takes over, ea
 test("a frozen tab wakes to find the session kept alive by another tab", async () => {
   const { context, pages } = await openTabs(2);
   const [a, b] = pages;
-  const cdp = await context.newCDPSession(b);
-  await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+  const frozen = await freeze(context, b);
   // Twelve minutes pass; the user works in tab A every minute. (setSystemTime fires no timer:
   // B stays as frozen as a real frozen tab, whose timers do not run.)
   for (let i = 0; i < 12; i++) {
@@ -290,7 +294,7 @@ test("a frozen tab wakes to find the session kept alive by another tab", async (
     );
     assert.equal(status, 200);
   }
-  await cdp.send("Page.setWebLifecycleState", { state: "active" });
+  await frozen.thaw();
   await context.clock.runFor(2_000); // B's long-overdue timer fires now
   await b.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   for (const page of pages) {
@@ -305,8 +309,7 @@ test("a frozen tab wakes to find the session kept alive by another tab", async (
 test("a frozen tab never blocks the others' logout, and logs out quietly when it wakes", async () => {
   const { context, pages } = await openTabs(3, { onQueue: true });
   const [a, b, c] = pages;
-  const cdp = await context.newCDPSession(c);
-  await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+  const frozen = await freeze(context, c);
   await server.clearLog();
   // The session expires while A and B are throttled: they notice when they become visible.
   const now = await a.evaluate(() => Date.now());
@@ -320,7 +323,7 @@ test("a frozen tab never blocks the others' logout, and logs out quietly when it
   const counts = await waitForLogoutCalls();
   assert.deepEqual(Object.values(counts), [1, 1, 1, 1, 1], JSON.stringify(counts));
   // C wakes: it logs out too — without any call of its own.
-  await cdp.send("Page.setWebLifecycleState", { state: "active" });
+  await frozen.thaw();
   await context.clock.runFor(1_000);
   const [woke] = await waitForLogouts([c]);
   assert.ok(["other-tab", "slept"].includes(woke.reason), woke.reason);

@@ -12,7 +12,8 @@
 // Every change is checked by the package's Rust validator (validatePolicy) and its messages are
 // shown next to the field their JSON path names; the server's 400 errors are shown the same way.
 
-import { tokenStore, authorizeUrl, currentPath, api, ApiError, initials } from "/js/oauth.js";
+import { currentPath, api, ApiError, initials } from "/js/oauth.js";
+import { tokenStore, prepareSignIn } from "/js/signin.js";
 import { h } from "/js/dom.js";
 import { settingsBody, snapshot, timeoutBody, toModel } from "/admin/model.js";
 import { $, page, problems, onChange } from "/admin/state.js";
@@ -75,9 +76,9 @@ const reveal = (key) => {
 
 // ---------------------------------------------------------------- load / save
 
-function signIn() {
+async function signIn() {
   store.clear();
-  location.assign(authorizeUrl({ clientId: CLIENT_ID, redirectPath: CALLBACK, state: currentPath() }));
+  location.assign(await prepareSignIn({ clientId: CLIENT_ID, redirectPath: CALLBACK, returnTo: currentPath() }));
 }
 
 function showPageError(content) {

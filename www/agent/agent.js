@@ -4,11 +4,11 @@
 // own token and hands it to InactivityTracker.start with the user's id and groups. Every API
 // call below goes through the page's fetch, which the tracker watches.
 
-import { tokenStore, api, ApiError, initials, currentPath } from "/js/oauth.js";
+import { api, ApiError, initials } from "/js/oauth.js";
 import { h, announce } from "/js/dom.js";
-import { TOKEN_KEY, APP_STATE_PREFIX, loginUrl, otherOrigin } from "/agent/config.js";
+import { otherOrigin } from "/agent/config.js";
+import { store, embedded, trackerLoginUrl, signInHere, signInAgain, promptSignIn } from "/agent/signin.js";
 
-const store = tokenStore(TOKEN_KEY);
 const WARNING_SECONDS = 60;
 const BACKGROUND_EVERY_MS = 10_000;
 const LEDGER_SIZE = 2000;
@@ -52,21 +52,6 @@ const timeOf = (ms) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false 
 
 // ---------------------------------------------------------------- sign-in
 
-/** The first sign-in of this tab (no token yet): come back to the same page afterwards.
- *  The package saves the page (sessionStorage and the login URL's `state`); if the package
- *  cannot load, the app's own "app:" state does it (see callback.html). */
-async function signInHere() {
-  store.clear();
-  try {
-    const pkg = await loadPackage();
-    pkg.redirectToLogin(loginUrl());
-    return;
-  } catch (e) {
-    console.warn("redirectToLogin unavailable", e);
-  }
-  location.assign(`${loginUrl()}&state=${encodeURIComponent(APP_STATE_PREFIX + currentPath())}`);
-}
-
 async function signOut() {
   stopBackground();
   try {
@@ -79,8 +64,7 @@ async function signOut() {
   } catch {
     /* signed out either way */
   }
-  store.clear();
-  location.assign(loginUrl());
+  signInAgain();
 }
 
 // ---------------------------------------------------------------- routes
@@ -494,9 +478,10 @@ function showPageError(message) {
 }
 
 async function boot() {
+  if (!token && embedded) token = await promptSignIn();
   if (!token) {
     $("loading").textContent = "Redirecting to sign in…";
-    signInHere();
+    signInHere(loadPackage);
     return;
   }
   const pkgLoad = loadPackage();
@@ -513,7 +498,9 @@ async function boot() {
     ]);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
-      signInHere();
+      token = null;
+      store.clear();
+      boot();
       return;
     }
     showPageError(`The agent client could not load: ${e.message}`);
@@ -537,12 +524,11 @@ async function boot() {
     showPageError(`The inactivity tracker could not be loaded (${e.message}). The server still signs idle users out.`);
   }
   if (pkg) {
-    const embedded = window.parent !== window;
     try {
       tracker = pkg.InactivityTracker.start({
         policy: { idleTokenTimeout: timeout, authSettings: settings, hipaa: Boolean(org?.features?.hipaa) },
         user: { id: me.id, groups: (me.groups ?? []).map((g) => g.id) },
-        loginUrl: loginUrl(),
+        loginUrl: await trackerLoginUrl(),
         warningSeconds: WARNING_SECONDS,
         ledgerSize: LEDGER_SIZE,
         accessToken: () => token,

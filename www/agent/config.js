@@ -1,14 +1,13 @@
 // Settings of the agent demo app shared by its pages.
-import { authorizeUrl } from "/js/oauth.js";
 
 export const CLIENT_ID = "agent-demo";
+/** The callback of a sign-in in this window (top level). */
 export const CALLBACK = "/agent/callback.html";
+/** The callback of a sign-in in a popup (when the client is framed). */
+export const POPUP_CALLBACK = "/agent/popup.html";
+/** Where the tracker sends a framed client at logout: back to the page, to sign in again there. */
+export const FRAMED_LOGIN = "/agent/signin.html";
 export const TOKEN_KEY = "agent-demo.token";
-/** Marks a `state` the app made itself (first sign-in), as opposed to the tracker's. */
-export const APP_STATE_PREFIX = "app:";
-
-/** The login URL the tracker sends an idle user to (it adds `state` itself). */
-export const loginUrl = () => authorizeUrl({ clientId: CLIENT_ID, redirectPath: CALLBACK });
 
 /** The two origins of the demo: 127.0.0.1 and localhost on the same port. */
 export function otherOrigin(loc = location) {

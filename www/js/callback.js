@@ -1,47 +1,59 @@
-// Shared by the apps' OAuth callback pages: exchanges ?code for a token, keeps the
-// token in the app's session store (never in a URL), then returns to the saved page.
-import { exchangeCode, tokenStore, authorizeUrl } from "/js/oauth.js";
+// Shared by the apps' OAuth callback pages: refuses a sign-in this tab did not start, exchanges
+// ?code for a token (with the PKCE verifier), keeps the token in the app's store (never in a
+// URL), then returns to the page the sign-in started from.
+import { safeReturnPath } from "/js/oauth.js";
+import { completeCode, prepareSignIn, tokenStore, SignInRefused } from "/js/signin.js";
 
 /**
  * @param {object} o
  * @param {string} o.clientId
  * @param {string} o.storageKey
  * @param {string} o.redirectPath  this callback page's path (must equal the redirect_uri sent)
- * @param {() => (boolean|Promise<boolean>)} o.resume  navigates back to the saved page; false when there is none
+ * @param {string} o.prefix  the app's path: an app's own return path must be under it
  * @param {string} o.fallback  where to go when there is nothing to resume
+ * @param {() => Promise<object|null>} [o.loadPackage]  the inactivity-timeout package (initialised),
+ *   when the app runs the tracker: its `isLoginState` and `resumeAfterLogin`
  */
-export async function completeSignIn({ clientId, storageKey, redirectPath, resume, fallback }) {
+export async function completeSignIn({ clientId, storageKey, redirectPath, prefix, fallback, loadPackage = async () => null }) {
   const status = document.getElementById("status");
-  const params = new URLSearchParams(location.search);
-  const code = params.get("code");
-  const error = params.get("error");
-  const show = (msg, isError) => {
+  const show = async (msg, isError) => {
     status.textContent = msg;
     status.className = isError ? "notice notice-error" : "notice notice-info";
     if (isError) {
       status.setAttribute("role", "alert");
-      document.getElementById("retry").hidden = false;
-      document.getElementById("retry").href = authorizeUrl({ clientId, redirectPath, state: params.get("state") || "" });
+      const retry = document.getElementById("retry");
+      retry.href = await prepareSignIn({ clientId, redirectPath, returnTo: fallback });
+      retry.hidden = false;
     }
   };
-  if (!code) {
-    show(error ? `Sign-in failed: ${error}.` : "This page expects an authorization code from the sign-in page.", true);
-    return;
-  }
+  const pkg = await loadPackage().catch((e) => {
+    console.warn("inactivity-timeout package unavailable", e);
+    return null;
+  });
+  let result;
   try {
-    const token = await exchangeCode({ clientId, code, redirectPath });
-    tokenStore(storageKey).set(token);
+    result = await completeCode({
+      clientId,
+      redirectPath,
+      isTrackerState: async (state) => Boolean(pkg?.isLoginState(state)),
+    });
   } catch (e) {
-    show(`${e.message}. Try signing in again.`, true);
+    await show(e instanceof SignInRefused ? e.message : `${e.message}. Try signing in again.`, true);
     return;
   }
-  show("Signed in. Returning to your page…", false);
+  tokenStore(storageKey).set(result.token);
+  await show("Signed in. Returning to your page…", false);
+  if (result.returnTo !== null) {
+    const back = safeReturnPath(result.returnTo, prefix);
+    location.replace(back && !back.startsWith(redirectPath) ? back : fallback);
+    return;
+  }
+  // The tracker's sign-in: back to the page the user was on, validated by the package.
   let resumed = false;
   try {
-    resumed = await resume();
+    resumed = Boolean(pkg?.resumeAfterLogin());
   } catch (e) {
     console.warn("resume after login failed", e);
-    resumed = false;
   }
   if (!resumed) location.replace(fallback);
 }

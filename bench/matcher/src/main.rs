@@ -1,4 +1,4 @@
-//! Native matcher benchmark (issue 8, item 2): the cost of one classification against the number
+//! Native matcher benchmark: the cost of one classification against the number
 //! of exclusion entries, for the compiled matcher (`Exclusions::matches`, a determinized segment
 //! trie) next to a naive linear list (every entry compared segment by segment, most specific
 //! match kept — what a straightforward implementation does).

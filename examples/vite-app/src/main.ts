@@ -8,12 +8,13 @@ import init, {
   type LogoutReason,
   type TrackerOptions,
 } from "inactivity-timeout";
-import { TOKEN_KEY, loginUrl } from "./auth";
+import { TOKEN_KEY, prepareLoginUrl } from "./auth";
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
 await init();
 const token = sessionStorage.getItem(TOKEN_KEY);
+const loginUrl = await prepareLoginUrl();
 if (token === null) {
   redirectToLogin(loginUrl);
 } else {

@@ -10,9 +10,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
+use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::demo::{self, User};
 use crate::error::ApiError;
+use crate::pkce::Challenge;
 use crate::preview::{History, HistoryLimits, SessionId, SessionUser, Templates};
 use crate::settings::{Effective, Settings, SettingsFile};
 
@@ -24,6 +26,21 @@ pub const ACCESS_TOKEN_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 pub const CODE_LIFETIME_MS: u64 = 60_000;
 /// How many API requests the log keeps (the oldest are dropped).
 const LOG_CAPACITY: usize = 10_000;
+
+/// Where and how the server is reached: what the handlers need of the command line.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The repository root.
+    pub root: PathBuf,
+    /// The port listened on.
+    pub port: u16,
+    /// Whether the `/__test/` controls are on.
+    pub test_mode: bool,
+    /// The OAuth clients.
+    pub clients: Clients,
+    /// The origins that may frame the agent client.
+    pub frame_ancestors: Vec<String>,
+}
 
 /// A shared handle to the server's state.
 #[derive(Clone)]
@@ -46,6 +63,10 @@ pub struct Shared {
     pub root: PathBuf,
     /// The port the server listens on (redirect URIs must use it).
     pub port: u16,
+    /// The OAuth clients and their redirect URIs.
+    pub clients: Clients,
+    /// The origins that may frame the pages that may be framed (the agent client).
+    pub frame_ancestors: Vec<String>,
     /// Where the settings are persisted.
     pub settings_file: SettingsFile,
     /// The API catalog's templates, as loaded (a reset starts the history from these).
@@ -59,15 +80,22 @@ impl AppState {
         effective: Effective,
         settings_file: SettingsFile,
         templates: Templates,
-        root: PathBuf,
-        port: u16,
-        test_mode: bool,
+        site: Site,
     ) -> Self {
+        let Site {
+            root,
+            port,
+            test_mode,
+            clients,
+            frame_ancestors,
+        } = site;
         Self(Arc::new(Shared {
             clock: Clock::new(),
             test_mode,
             root,
             port,
+            clients,
+            frame_ancestors,
             settings_file,
             inner: Mutex::new(Inner::new(effective, templates.clone())),
             templates,
@@ -185,6 +213,9 @@ pub struct AuthCode {
     pub client_id: String,
     /// The redirect URI it was issued for (the exchange must repeat it).
     pub redirect_uri: String,
+    /// The PKCE challenge of the authorization request, if it sent one (the exchange must
+    /// then send the verifier).
+    pub challenge: Option<Challenge>,
     /// After this it is refused.
     pub expires_ms: u64,
 }

@@ -8,6 +8,9 @@ use inactivity_server::{Config, RunningServer};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+/// The client the helpers sign in as (a demo app the server registers).
+pub const CLIENT_ID: &str = "agent-demo";
+
 #[allow(unused_imports)]
 pub use inactivity_server::demo::{group_ids, user_ids};
 
@@ -123,21 +126,42 @@ impl TestServer {
         server
     }
 
-    /// A server on these directories (kept by the caller, e.g. to restart on the same data).
-    pub fn start_in(root: &Path, data_dir: &Path, test_mode: bool) -> Self {
-        let config = Config {
+    /// A fresh server like [`TestServer::start`], with more of the command line set by `configure`.
+    pub fn start_configured(configure: impl FnOnce(&mut Config)) -> Self {
+        let root = make_root();
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut config = Self::config(root.path(), data.path(), true);
+        configure(&mut config);
+        let mut server = Self::start_config(config);
+        server._root = Some(root);
+        server._data = Some(data);
+        server
+    }
+
+    fn config(root: &Path, data_dir: &Path, test_mode: bool) -> Config {
+        Config {
             port: 0,
             root: root.to_owned(),
             data_dir: Some(data_dir.to_owned()),
             test_mode,
             ..Config::default()
-        };
+        }
+    }
+
+    /// A server on these directories (kept by the caller, e.g. to restart on the same data).
+    pub fn start_in(root: &Path, data_dir: &Path, test_mode: bool) -> Self {
+        Self::start_config(Self::config(root, data_dir, test_mode))
+    }
+
+    fn start_config(config: Config) -> Self {
+        let root = config.root.clone();
+        let data_dir = config.data_dir();
         let server = RunningServer::start(config).unwrap_or_else(|e| panic!("start: {e}"));
         Self {
             port: server.addr().port(),
             server,
-            root: root.to_owned(),
-            data_dir: data_dir.to_owned(),
+            root,
+            data_dir,
             agent: client(),
             _root: None,
             _data: None,
@@ -157,19 +181,35 @@ impl TestServer {
         body: Option<&str>,
         content_type: Option<&str>,
     ) -> Resp {
+        let mut headers = vec![];
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        if let Some(bearer) = &bearer {
+            headers.push(("Authorization", bearer.as_str()));
+        }
+        if body.is_some() {
+            headers.push(("Content-Type", content_type.unwrap_or("application/json")));
+        }
+        self.request_with(method, path, &headers, body)
+    }
+
+    /// Any request with exactly these headers.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Resp {
         let mut builder = ureq::http::Request::builder()
             .method(method)
             .uri(self.url(path));
-        if let Some(token) = token {
-            builder = builder.header("Authorization", format!("Bearer {token}"));
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
         }
         let result = match body {
-            Some(body) => {
-                builder =
-                    builder.header("Content-Type", content_type.unwrap_or("application/json"));
-                self.agent
-                    .run(builder.body(body.as_bytes().to_vec()).unwrap())
-            }
+            Some(body) => self
+                .agent
+                .run(builder.body(body.as_bytes().to_vec()).unwrap()),
             None => self.agent.run(builder.body(()).unwrap()),
         };
         let mut response = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
@@ -222,6 +262,7 @@ impl TestServer {
         )
     }
 
+    /// The demo agent client's callback, registered for [`CLIENT_ID`].
     pub fn redirect_uri(&self) -> String {
         self.url("/agent/callback.html")
     }
@@ -234,7 +275,7 @@ impl TestServer {
             &[
                 ("username", username),
                 ("password", password),
-                ("client_id", "test-client"),
+                ("client_id", CLIENT_ID),
                 ("redirect_uri", &redirect_uri),
                 ("state", "s"),
             ],
@@ -254,7 +295,7 @@ impl TestServer {
                 ("grant_type", "authorization_code"),
                 ("code", &code),
                 ("redirect_uri", &redirect_uri),
-                ("client_id", "test-client"),
+                ("client_id", CLIENT_ID),
             ],
         );
         assert_eq!(r.status, 200, "{}", r.body);

@@ -1,4 +1,4 @@
-// The node half of the differential suite: runs each scenario in headless Chromium once per mode
+// The node half of the differential suite: runs each scenario in a headless browser once per mode
 // (a fresh browser context each time), collects what the page observed and what the test server
 // received, and compares the runs. For the tracker's run it also checks the activity ledger:
 // each counted request counted exactly once, each excluded or non-API one never.
@@ -51,8 +51,10 @@ export async function runPage(browser, server, scenario, mode) {
   let report;
   try {
     await page.goto(`${server.url}/diff/page?${params}`);
-    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 15_000, polling: 50 });
-    result = await page.evaluate(() => window.__result);
+    // The page posts its result to the server (not read back by evaluate: Firefox over WebDriver
+    // BiDi can lose an evaluation's value in a page whose global Promise is zone.js's).
+    await server.waitFor(id, (_records, _report, posted) => posted !== undefined, 15_000);
+    result = server.result(id);
     if (scenario.unload) {
       await page.goto("about:blank");
       await server.waitFor(id, scenario.awaitServer);
@@ -61,6 +63,10 @@ export async function runPage(browser, server, scenario, mode) {
   } catch (e) {
     result = { fatal: `${e.message}\n${consoleErrors.join("\n")}` };
   } finally {
+    // Away from the page before the context goes: its pagehide listeners run as on a real
+    // navigation. (Firefox tearing down a context under a running listener blocks its storage
+    // calls until the slow-script timeout, and the browser does not recover.)
+    if (!page.isClosed()) await page.goto("about:blank").catch(() => {});
     server.endRun();
     await context.close();
   }
@@ -80,10 +86,13 @@ export async function runPage(browser, server, scenario, mode) {
   return { result, records, own, consoleErrors, ms: Date.now() - started };
 }
 
+/** A multipart boundary as Chromium (WebKit's name) or Firefox writes it. */
+const BOUNDARY = /-*(?:WebKitFormBoundary|geckoformboundary)\w+/;
+
 /** Multipart boundaries are random: the same body in two runs differs only there. */
 function scrubBody(base64) {
   const text = Buffer.from(base64, "base64").toString("latin1");
-  const m = text.match(/^--(-*WebKitFormBoundary\w+)/);
+  const m = text.match(new RegExp(`^--(${BOUNDARY.source})`));
   if (!m) return base64;
   return Buffer.from(text.split(m[1]).join("BOUNDARY"), "latin1").toString("base64");
 }
@@ -92,7 +101,11 @@ const sortRecords = (records) =>
   records
     .map((r) => {
       const headers = { ...r.headers };
-      if (typeof headers["content-type"] === "string") headers["content-type"] = headers["content-type"].replace(/WebKitFormBoundary\w+/, "BOUNDARY");
+      if (typeof headers["content-type"] === "string" && BOUNDARY.test(headers["content-type"])) {
+        headers["content-type"] = headers["content-type"].replace(BOUNDARY, "BOUNDARY");
+        // The body is already scrubbed (scrubBody): its length is the length with BOUNDARY.
+        if (headers["content-length"] !== undefined) headers["content-length"] = String(Buffer.from(r.body, "base64").length);
+      }
       return JSON.stringify({ ...r, headers });
     })
     .sort();

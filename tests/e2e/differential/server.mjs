@@ -35,6 +35,20 @@ const TREES = [
   ]),
 ];
 
+/**
+ * What an echo shows of a body and its content type: a multipart boundary written as BOUNDARY.
+ * Boundaries are random and each engine draws its own (Firefox's vary in length from one request
+ * to the next): with them in it, the echo's own length would differ between two runs.
+ */
+function withoutBoundary(body, contentType) {
+  const boundary = /boundary=([^;\s]+)/.exec(contentType ?? "")?.[1];
+  if (!boundary) return { body, contentType };
+  return {
+    body: Buffer.from(body.toString("latin1").split(boundary).join("BOUNDARY"), "latin1"),
+    contentType: contentType.split(boundary).join("BOUNDARY"),
+  };
+}
+
 /** Request headers compared between the two runs (the rest are the browser's own business). */
 const HEADERS_THAT_MATTER = [
   "content-type",
@@ -92,6 +106,7 @@ export async function startDiffServer() {
     waiters: [], // [{ run, predicate, ok }]
     pending: new Set(), // hanging responses, ended at stop()
     reports: new Map(), // run id → what the page beaconed at pagehide
+    results: new Map(), // run id → the page's result (what it observed)
   };
 
   const recordFor = (run) => {
@@ -102,7 +117,7 @@ export async function startDiffServer() {
   const notify = () => {
     state.waiters = state.waiters.filter((w) => {
       const list = state.runs.get(w.run) ?? [];
-      if (w.predicate(list, state.reports.get(w.run))) {
+      if (w.predicate(list, state.reports.get(w.run), state.results.get(w.run))) {
         w.ok(list);
         return false;
       }
@@ -196,15 +211,16 @@ export async function startDiffServer() {
       return json(res, 200, { ok: true }, { "x-custom": "a, b", "set-cookie": "s=1; Path=/", "x-empty": "" });
     }
     // Everything else under /api/v2/diff/ and /api/v2/featuretoggles: echo what was received.
+    const seen = withoutBoundary(body, req.headers["content-type"]);
     const echo = {
       method: req.method,
       path,
       query: url.search,
-      contentType: req.headers["content-type"] ?? null,
+      contentType: seen.contentType ?? null,
       accept: req.headers.accept ?? null,
       custom: req.headers["x-app"] ?? null,
-      bodyLength: body.length,
-      body: body.length <= 4096 ? body.toString("utf8") : `${body.subarray(0, 64).toString("utf8")}…`,
+      bodyLength: seen.body.length,
+      body: seen.body.length <= 4096 ? seen.body.toString("utf8") : `${seen.body.subarray(0, 64).toString("utf8")}…`,
     };
     return json(res, 200, echo, { "x-echo-method": req.method });
   }
@@ -230,6 +246,13 @@ export async function startDiffServer() {
           });
         }
         return json(res, 200, { has: ok });
+      }
+      if (path === "/diff/result") {
+        // The page's result: what the scenario observed (plain JSON).
+        const run = url.searchParams.get("run");
+        state.results.set(run, JSON.parse((await readBody(req)).toString("utf8")));
+        notify();
+        return send(res, 204, "");
       }
       if (path === "/diff/report") {
         // The page's last word at pagehide (its activity ledger), sent as a beacon.
@@ -289,11 +312,15 @@ export async function startDiffServer() {
     },
     received: (id) => state.runs.get(id) ?? [],
     report: (id) => state.reports.get(id),
+    result: (id) => state.results.get(id),
     stray: () => state.stray,
-    /** Resolves when `predicate(records of run id, its pagehide report)` holds; rejects after `ms` (a real condition, bounded). */
+    /**
+     * Resolves when `predicate(records of run id, its pagehide report, its result)` holds; rejects
+     * after `ms` (a real condition, bounded).
+     */
     waitFor(id, predicate, ms = 5_000) {
       const list = state.runs.get(id) ?? [];
-      if (predicate(list, state.reports.get(id))) return Promise.resolve(list);
+      if (predicate(list, state.reports.get(id), state.results.get(id))) return Promise.resolve(list);
       return new Promise((ok, fail) => {
         const t = setTimeout(() => fail(new Error(`the server did not receive what run ${id} waited for`)), ms);
         state.waiters.push({ run: id, predicate, ok: (l) => (clearTimeout(t), ok(l)) });

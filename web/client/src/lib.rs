@@ -1,9 +1,10 @@
 //! # inactivity-client
 //!
 //! What every web client loads from the npm package (`inactivity-timeout`, the main entry): the
-//! interception shim, `InactivityTracker`, `resumeAfterLogin` and `redirectToLogin`. The browser
-//! layer only: decisions are the core's (`inactivity-core`); this crate turns browser events into
-//! core inputs and core outputs into browser effects. wasm32 only.
+//! interception shim, `InactivityTracker`, `resumeAfterLogin`, `isLoginState` and
+//! `redirectToLogin`. The browser layer only: decisions are the core's (`inactivity-core`); this
+//! crate turns browser events into core inputs and core outputs into browser effects. wasm32
+//! only.
 //!
 //! Built for size: `#![no_std]` (unless the `std` feature is on, as in the browser tests), so the
 //! published module has its own panic handler and allocator and no formatting machinery; strings
@@ -41,6 +42,6 @@ mod timer;
 mod tracker;
 mod types;
 
-pub use resume::{redirect_to_login, resume_after_login};
+pub use resume::{is_login_state, redirect_to_login, resume_after_login};
 pub use tracker::InactivityTracker;
 pub use types::{Explanation, LedgerEntries, TrackerOptions};

@@ -88,9 +88,14 @@ impl Platform {
         Ok(User { id, groups })
     }
 
-    /// The token's state and the server's idle deadline, read without resetting it.
-    pub async fn token_state(&self) -> TokenState {
-        match self.http.call("GET", TOKEN_CHECK, None).await {
+    /// The token's state and the server's idle deadline, read without resetting it; waited for
+    /// at most `bound_ms` (`None`: the client's bound for its calls).
+    pub async fn token_state(&self, bound_ms: Option<u32>) -> TokenState {
+        let reply = match bound_ms {
+            Some(ms) => self.http.call_within(ms, "GET", TOKEN_CHECK, None).await,
+            None => self.http.call("GET", TOKEN_CHECK, None).await,
+        };
+        match reply {
             Reply::Response { status: 401, .. } => TokenState::Revoked,
             Reply::Response { body, .. } => TokenState::Alive(
                 js::string_field(&body, "dateTokenIdles")

@@ -99,20 +99,12 @@ fn returned_state(window: &Window) -> Option<String> {
         .or_else(|| location.hash().ok().and_then(param))
 }
 
-/// On the page the login returns to: goes back to the page the user was on when they were logged
-/// out (path, query and hash), if there is one, this browser issued it (or could not save it)
-/// and it is on this origin. Returns `true` when it navigates, `false` when there is nothing
-/// (valid) to resume — then stay or go to a default page.
-#[wasm_bindgen(js_name = resumeAfterLogin)]
-pub fn resume_after_login() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let Ok(origin) = window.location().origin() else {
-        return false;
-    };
-    let returned = returned_state(&window);
-    let storage = session_storage(&window);
+/// Where the `state` that came back (`returned`) leads, by the rule of
+/// `inactivity_core::return_to::resume_location`; `consume` forgets the saved `state` (a state
+/// is used once).
+fn follow(window: &Window, returned: Option<&str>, consume: bool) -> Option<ReturnTo> {
+    let origin = window.location().origin().ok()?;
+    let storage = session_storage(window);
     let saved_text = storage
         .as_ref()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
@@ -122,15 +114,38 @@ pub fn resume_after_login() -> bool {
         // Denied, or readable but not writable (full): nothing could have been saved.
         _ => SavedState::Denied,
     };
-    let target = resume_location(returned.as_deref(), saved, &origin);
-    // A state is used once.
-    if let Some(storage) = &storage {
-        let _ = storage.remove_item(STORAGE_KEY);
+    let target = resume_location(returned, saved, &origin).ok();
+    if consume {
+        if let Some(storage) = &storage {
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
     }
-    match target {
-        Ok(to) => window.location().replace(to.as_str()).is_ok(),
-        Err(_) => false,
+    target
+}
+
+/// On the page the login returns to: goes back to the page the user was on when they were logged
+/// out (path, query and hash), if there is one, this browser issued it (or could not save it)
+/// and it is on this origin. Returns `true` when it navigates, `false` when there is nothing
+/// (valid) to resume — then stay or go to a default page.
+#[wasm_bindgen(js_name = resumeAfterLogin)]
+pub fn resume_after_login() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let returned = returned_state(&window);
+    match follow(&window, returned.as_deref(), true) {
+        Some(to) => window.location().replace(to.as_str()).is_ok(),
+        None => false,
     }
+}
+
+/// Whether `state` is one `resumeAfterLogin()` would follow: the `state` this browser's tracker
+/// or `redirectToLogin` put in the login URL (or, only where storage is denied, a valid one for
+/// this origin). For a sign-in callback that must refuse a sign-in it did not start (login
+/// CSRF) before it exchanges the code. Changes nothing.
+#[wasm_bindgen(js_name = isLoginState)]
+pub fn is_login_state(state: &str) -> bool {
+    web_sys::window().is_some_and(|window| follow(&window, Some(state), false).is_some())
 }
 
 /// Sends the user to `loginUrl` now (e.g. on first load without a token), saving the current

@@ -139,11 +139,9 @@ pub fn idle_config(resolution: Option<&Resolution>, warning_ms: u64) -> IdleConf
         Some(r) => r.timeout_seconds.map(|s| u64::from(s) * 1000),
         None => Some(FALLBACK_TIMEOUT_MS),
     };
-    IdleConfig {
-        timeout_ms,
-        warning_ms,
-        slept_tolerance_ms: SLEPT_TOLERANCE_MS,
-    }
+    IdleConfig::new(timeout_ms)
+        .with_warning_ms(warning_ms)
+        .with_slept_tolerance_ms(SLEPT_TOLERANCE_MS)
 }
 
 impl Session {
@@ -257,6 +255,9 @@ impl Session {
                         effects.push(Effect::Logout(reason, self.begin_logout(reason)));
                     }
                 }
+                // This tab takes no hold yet (so asks for no keep-alive); holds of other tabs
+                // are decided in the core.
+                Action::KeepAlive | Action::HoldBegan { .. } | Action::HoldEnded { .. } => {}
             }
         }
         while let Some(output) = self.sync.poll_output() {
@@ -430,10 +431,18 @@ pub fn run(rc: &Rc<RefCell<Session>>, effect: Effect) {
         }
         Effect::CheckServerDeadline => {
             let platform = session.platform.clone();
+            // The core waits briefly for the answer, then warns; a later answer still counts
+            // until the expiry (it may clear the warning): the call is waited for that long.
+            let bound = session
+                .machine
+                .remaining_ms(now_ms())
+                .unwrap_or(0)
+                .max(u64::from(session.options.request_timeout_ms))
+                .min(u64::from(u32::MAX)) as u32;
             let weak = Rc::downgrade(rc);
             drop(session);
             wasm_bindgen_futures::spawn_local(async move {
-                let state = platform.token_state().await;
+                let state = platform.token_state(Some(bound)).await;
                 let Some(rc) = weak.upgrade() else { return };
                 if let Ok(mut session) = rc.try_borrow_mut() {
                     let now = now_ms();
@@ -475,7 +484,7 @@ pub fn on_unauthorized(rc: &Rc<RefCell<Session>>, url: &str) {
     };
     let weak = Rc::downgrade(rc);
     wasm_bindgen_futures::spawn_local(async move {
-        let state = platform.token_state().await;
+        let state = platform.token_state(None).await;
         let Some(rc) = weak.upgrade() else { return };
         if let Ok(mut session) = rc.try_borrow_mut() {
             session.verifying_token = false;

@@ -1,9 +1,9 @@
 //! Browser tests of the tracker layer (wasm-bindgen-test in headless Chromium): the interception
 //! is installed at import and passes calls through, counting and exclusion, option errors,
-//! stop() restoring the originals, and resumeAfterLogin's refusals.
+//! stop() restoring the originals, and resumeAfterLogin's and isLoginState's refusals.
 #![cfg(target_arch = "wasm32")]
 
-use inactivity_client::{resume_after_login, InactivityTracker};
+use inactivity_client::{is_login_state, resume_after_login, InactivityTracker};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -383,6 +383,33 @@ fn resume_after_login_follows_only_the_state_this_browser_issued() {
     assert!(!resume_after_login(), "followed an unsaved state");
     set_search("");
     assert_eq!(here(), before, "no navigation happened");
+}
+
+/// `isLoginState` answers by the same rule, for a callback to check before it exchanges a code,
+/// and changes nothing: the saved state is still there for `resumeAfterLogin()`.
+#[wasm_bindgen_test]
+fn is_login_state_answers_by_the_same_rule_and_keeps_the_state() {
+    let mine = state_for("/mine");
+    let theirs = state_for("/theirs");
+    save_state(&mine);
+    assert!(is_login_state(&mine));
+    assert!(!is_login_state(&theirs), "a state issued to someone else");
+    assert!(!is_login_state(""));
+    assert!(!is_login_state("/mine"), "a raw location is no state");
+    assert_eq!(saved_state(), Some(mine.clone()), "nothing consumed");
+    let hostile = state_for("//evil.example/");
+    save_state(&hostile);
+    assert!(
+        !is_login_state(&hostile),
+        "saved, but not a location on this origin"
+    );
+    let _ = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item("inactivity-timeout:return-to");
+    assert!(!is_login_state(&mine), "nothing saved while storage works");
 }
 
 /// One timer: a burst of counted requests arms no timer per request.

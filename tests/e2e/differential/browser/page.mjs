@@ -45,8 +45,9 @@ function scrub(s) {
     .split(`:${location.port}/`)
     .join(":PORT/")
     .replace(/^blob:ORIGIN\/[0-9a-f-]{36}$/, "blob:ORIGIN/UUID")
-    .replace(/-{2,}WebKitFormBoundary[\w]+/g, "--BOUNDARY")
-    .replace(/boundary=-*WebKitFormBoundary[\w]+/g, "boundary=BOUNDARY");
+    // Multipart boundaries are random; each engine names them its own way.
+    .replace(/-{2,}(?:WebKitFormBoundary|geckoformboundary)\w+/g, "--BOUNDARY")
+    .replace(/boundary=-*(?:WebKitFormBoundary|geckoformboundary)\w+/g, "boundary=BOUNDARY");
 }
 
 /** An error as the app sees it: its class, name, message (and a DOMException's code). */
@@ -260,14 +261,18 @@ async function main() {
   }
   // Unhandled rejections are reported in a task after the microtask checkpoint: let a few run.
   for (let i = 0; i < 3; i++) await turn();
-  window.__result = {
+  finish({
     log: entries,
     info,
     unhandled: window.__diff.unhandled.slice(),
     activity: activity(),
-  };
+  });
 }
 
-main().catch((e) => {
-  window.__result = { fatal: `${e && e.stack ? e.stack : e}` };
-});
+/** Leaves the result on the page and posts it to the test server, where the runner reads it. */
+function finish(result) {
+  window.__result = result;
+  harnessFetch(`/diff/result?run=${encodeURIComponent(cfg.run)}`, { method: "POST", body: JSON.stringify(result) });
+}
+
+main().catch((e) => finish({ fatal: `${e && e.stack ? e.stack : e}` }));

@@ -388,16 +388,21 @@ export const fetchScenarios = [
   {
     name: "fetch: cancelling a streaming body closes the connection",
     async run(ctx) {
+      // Firefox may go on draining a cancelled body (to reuse the connection): whether the server
+      // sees it close within 5 s varies from run to run, tracker or not. Chromium closes at once.
+      const firefox = /Firefox\//.test(navigator.userAgent);
       const res = await fetch("/api/v2/diff/stream/cancel");
       ctx.log("status", res.status);
       const reader = res.body.getReader();
       ctx.log("first chunk", new TextDecoder().decode((await reader.read()).value));
       ctx.log("cancel", await ctx.outcome(() => reader.cancel("done")));
-      ctx.log("closed at the server", await (await fetch("/api/v2/diff/stream-closed/cancel")).json());
+      const closed = await (await fetch("/api/v2/diff/stream-closed/cancel")).json();
+      ctx.log("closed at the server", firefox ? "varies in Firefox" : closed);
       const res2 = await fetch("/api/v2/diff/stream/body-cancel");
       ctx.log("body.cancel()", await ctx.outcome(() => res2.body.cancel()));
       ctx.log("bodyUsed after cancel", res2.bodyUsed);
-      ctx.log("closed at the server 2", await (await fetch("/api/v2/diff/stream-closed/body-cancel")).json());
+      const closed2 = await (await fetch("/api/v2/diff/stream-closed/body-cancel")).json();
+      ctx.log("closed at the server 2", firefox ? "varies in Firefox" : closed2);
     },
   },
   {
