@@ -10,6 +10,10 @@ export interface ConnectOptions {
   onLogout?: (reason: LogoutReason) => void;
   /** The user is signed in and active: the tracker started (e.g. after signing in again) or activity cleared a warning. */
   onResumed?: () => void;
+  /** A hold began in the client (an interaction in progress, in any of its tabs): no sign-out while it lasts. */
+  onHoldBegan?: (label: string) => void;
+  /** A hold ended: released, expired (its maxHoldSeconds), or its tab went away. */
+  onHoldEnded?: (label: string, reason: "released" | "expired" | "tab-gone") => void;
 }
 
 export interface InactivityTimeoutConnection {

@@ -4,6 +4,7 @@
 //   const connection = connectInactivityTimeout(iframe, {
 //     origin: "https://agent.example.com",           // the embedded client's exact origin
 //     onWarning: (remainingMs) => …, onLogout: (reason) => …, onResumed: () => …,
+//     onHoldBegan: (label) => …, onHoldEnded: (label, reason) => …,
 //   });
 //   connection.requestLogout();                       // sign the agent out (reason "host-request")
 //   connection.disconnect();
@@ -14,6 +15,7 @@
 
 const PREFIX = "inactivity-timeout:";
 const REASONS = new Set(["idle", "slept", "server-revoked", "other-tab", "host-request"]);
+const HOLD_END_REASONS = new Set(["released", "expired", "tab-gone"]);
 
 function checkOrigin(origin) {
   let parsed = null;
@@ -46,7 +48,9 @@ function checkCallback(options, name) {
  * Connects the host page to the inactivity tracker of the client in `iframe`.
  * @param {HTMLIFrameElement} iframe
  * @param {{ origin: string, onWarning?: (remainingMs: number) => void,
- *           onLogout?: (reason: string) => void, onResumed?: () => void }} options
+ *           onLogout?: (reason: string) => void, onResumed?: () => void,
+ *           onHoldBegan?: (label: string) => void,
+ *           onHoldEnded?: (label: string, reason: string) => void }} options
  * @returns {{ requestLogout(): boolean, disconnect(): void }}
  */
 export function connectInactivityTimeout(iframe, options) {
@@ -60,6 +64,8 @@ export function connectInactivityTimeout(iframe, options) {
   const onWarning = checkCallback(options, "onWarning");
   const onLogout = checkCallback(options, "onLogout");
   const onResumed = checkCallback(options, "onResumed");
+  const onHoldBegan = checkCallback(options, "onHoldBegan");
+  const onHoldEnded = checkCallback(options, "onHoldEnded");
   const view = iframe.ownerDocument?.defaultView ?? globalThis;
 
   const listener = (event) => {
@@ -78,6 +84,12 @@ export function connectInactivityTimeout(iframe, options) {
         break;
       case `${PREFIX}resumed`:
         onResumed?.();
+        break;
+      case `${PREFIX}hold-began`:
+        if (typeof data.label === "string") onHoldBegan?.(data.label);
+        break;
+      case `${PREFIX}hold-ended`:
+        if (typeof data.label === "string" && HOLD_END_REASONS.has(data.reason)) onHoldEnded?.(data.label, data.reason);
         break;
       default:
         break;

@@ -6,6 +6,8 @@
 //! | iframe → host | `{ type: "inactivity-timeout:warning", remainingMs }` |
 //! | iframe → host | `{ type: "inactivity-timeout:logout", reason }` |
 //! | iframe → host | `{ type: "inactivity-timeout:resumed" }`: signed in and active — the tracker started (e.g. after signing in again inside the iframe), or activity cleared a warning |
+//! | iframe → host | `{ type: "inactivity-timeout:hold-began", label }`: a hold began (in any tab of the session): no logout while it lasts |
+//! | iframe → host | `{ type: "inactivity-timeout:hold-ended", label, reason }`: it ended (`released`, `expired`, `tab-gone`) |
 //! | host → iframe | `{ type: "inactivity-timeout:logout-request" }` → logout with reason `host-request` |
 //!
 //! A host message is accepted only from the parent window itself (not another window of an
@@ -40,10 +42,10 @@ fn parent_origin(window: &Window) -> Option<String> {
         .as_string()
 }
 
-/// Tells the embedding page about `kind` (`warning`, `logout`, `resumed`), with one extra
-/// field. Sent only to an allowed origin: the parent's own when the browser tells it (and only
+/// Tells the embedding page about `kind` (`warning`, `logout`, `resumed`, `hold-began`,
+/// `hold-ended`), with its fields. Sent only to an allowed origin: the parent's own when the browser tells it (and only
 /// if allowed), else to each allowed origin — a parent at any other origin does not receive it.
-pub fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsValue)>) {
+pub fn post_to_parent(origins: &[String], kind: &str, extra: &[(&str, JsValue)]) {
     if origins.is_empty() {
         return;
     }
@@ -59,8 +61,8 @@ pub fn post_to_parent(origins: &[String], kind: &str, extra: Option<(&str, JsVal
         &JsValue::from_str("type"),
         &JsValue::from_str(&concat(&[PREFIX, kind])),
     );
-    if let Some((key, value)) = extra {
-        let _ = Reflect::set(&message, &JsValue::from_str(key), &value);
+    for (key, value) in extra {
+        let _ = Reflect::set(&message, &JsValue::from_str(key), value);
     }
     match parent_origin(&window) {
         Some(origin) => {

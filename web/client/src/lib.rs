@@ -26,6 +26,7 @@ compile_error!("inactivity-client assumes a single-threaded wasm32 (no atomics)"
 mod bindings;
 mod embed;
 mod fallback;
+mod holds;
 mod http;
 mod js;
 mod leader;
@@ -42,6 +43,7 @@ mod timer;
 mod tracker;
 mod types;
 
+pub use holds::Hold;
 pub use resume::{is_login_state, redirect_to_login, resume_after_login};
 pub use tracker::InactivityTracker;
 pub use types::{Explanation, LedgerEntries, TrackerOptions};

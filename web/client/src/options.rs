@@ -8,6 +8,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use inactivity_bridge::error::{describe, JsError};
 use inactivity_bridge::read::{read_value, string_array};
+use inactivity_core::idle::{
+    check_max_hold_seconds, DEFAULT_MAX_HOLD_MS, MAX_MAX_HOLD_SECONDS, MIN_MAX_HOLD_SECONDS,
+};
 use inactivity_core::json::format_number;
 use inactivity_core::policy::{ErrorKind, Policy};
 use inactivity_core::text::{concat, dec};
@@ -31,6 +34,7 @@ const KNOWN: &[&str] = &[
     "embed",
     "ledgerSize",
     "requestTimeoutMs",
+    "maxHoldSeconds",
 ];
 
 /// The options that are callbacks, in the order `parse` takes them apart.
@@ -96,6 +100,8 @@ pub struct Options {
     pub ledger_size: usize,
     /// The bound on each of the tracker's own HTTP calls.
     pub request_timeout_ms: u32,
+    /// How long a hold lasts at most (`maxHoldSeconds`, default 4 hours).
+    pub max_hold_ms: u64,
 }
 
 fn field(object: &JsValue, name: &str) -> Result<Option<JsValue>, JsError> {
@@ -366,6 +372,7 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
     let [access_token, on_warning, on_warning_cleared, on_logout, on_activity, before_logout, clear_tokens] =
         functions;
     let [warning_seconds, before_logout_timeout_ms, ledger_size, request_timeout_ms] = numbers;
+    let max_hold_ms = max_hold_ms(options)?;
     Ok(Options {
         policy,
         user,
@@ -383,5 +390,26 @@ pub fn parse(options: &JsValue) -> Result<Options, JsError> {
         parent_origins,
         ledger_size: ledger_size as usize,
         request_timeout_ms: request_timeout_ms as u32,
+        max_hold_ms,
     })
+}
+
+/// `maxHoldSeconds`: a whole number of seconds within the core's bounds (default 4 hours).
+fn max_hold_ms(options: &JsValue) -> Result<u64, JsError> {
+    let (min, max) = (
+        f64::from(MIN_MAX_HOLD_SECONDS),
+        f64::from(MAX_MAX_HOLD_SECONDS),
+    );
+    let Some(seconds) = number(options, "maxHoldSeconds", min, max)? else {
+        return Ok(DEFAULT_MAX_HOLD_MS);
+    };
+    // Within 60–28800 (checked above): exact as an integer when whole.
+    if (seconds as u64) as f64 != seconds {
+        return Err(JsError::Range(concat(&[
+            "option \"maxHoldSeconds\" must be a whole number of seconds; got ",
+            &format_number(seconds),
+        ])));
+    }
+    check_max_hold_seconds(seconds as u64)
+        .map_err(|e| JsError::Range(concat(&["option \"", e.message()])))
 }

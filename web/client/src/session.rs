@@ -22,6 +22,7 @@ use web_sys::Window;
 
 use super::embed;
 use super::fallback;
+use super::holds::{self, HoldLog};
 use super::leader::Coordinator;
 use super::listeners::Listener;
 use super::logout::{self, LogoutContext};
@@ -30,7 +31,7 @@ use super::platform::{Platform, TokenState};
 use super::requests::{entry_js, KnownUrls};
 use super::tabs::TabLink;
 use super::timer::OneTimer;
-use inactivity_core::idle::{Action, IdleConfig, IdleMachine, IdleState};
+use inactivity_core::idle::{Action, HoldEndReason, IdleConfig, IdleMachine, IdleState};
 use inactivity_core::ledger::Ledger;
 use inactivity_core::policy::{resolve, Policy, Resolution};
 use inactivity_core::reason::LogoutReason;
@@ -68,6 +69,10 @@ pub enum Effect {
     Logout(LogoutReason, Coordinator),
     /// `onActivity(entry)`.
     Activity(JsValue),
+    /// One counted call of the tracker's own: the server's idle deadline runs from now.
+    KeepAlive,
+    /// The host page's `hold-began` (`None`) or `hold-ended` (with why), with the label.
+    Hold(String, Option<HoldEndReason>),
 }
 
 /// Receives `(url, method, atMs)` from the shim for a URL it does not know by id; returns the id
@@ -117,6 +122,8 @@ pub struct Session {
     /// The latest counted request of this tab, if any.
     local_activity_ms: Option<u64>,
     pub(crate) ledger: Ledger,
+    /// The holds' begins and ends, for `activityLog()`.
+    pub(crate) hold_log: HoldLog,
     /// The URLs seen, by the id the shim passes for them.
     known: KnownUrls,
     pub(crate) timer: OneTimer,
@@ -133,15 +140,17 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
-/// The idle machine's configuration for `resolution` (`None`: the settings are not known).
-pub fn idle_config(resolution: Option<&Resolution>, warning_ms: u64) -> IdleConfig {
+/// The idle machine's configuration for `resolution` (`None`: the settings are not known) and
+/// the options.
+pub fn idle_config(resolution: Option<&Resolution>, options: &Options) -> IdleConfig {
     let timeout_ms = match resolution {
         Some(r) => r.timeout_seconds.map(|s| u64::from(s) * 1000),
         None => Some(FALLBACK_TIMEOUT_MS),
     };
     IdleConfig::new(timeout_ms)
-        .with_warning_ms(warning_ms)
+        .with_warning_ms(options.warning_ms)
         .with_slept_tolerance_ms(SLEPT_TOLERANCE_MS)
+        .with_max_hold_ms(options.max_hold_ms)
 }
 
 impl Session {
@@ -159,8 +168,9 @@ impl Session {
             (Some(policy), Some(user)) => Some(resolve(policy, &user.groups)),
             _ => None,
         };
-        let machine = IdleMachine::new(idle_config(resolution.as_ref(), options.warning_ms), now);
+        let machine = IdleMachine::new(idle_config(resolution.as_ref(), &options), now);
         let ledger = Ledger::new(options.ledger_size);
+        let hold_log = HoldLog::new(options.ledger_size);
         Rc::new_cyclic(|weak| {
             RefCell::new(Session {
                 options,
@@ -176,6 +186,7 @@ impl Session {
                 started_ms: now,
                 local_activity_ms: None,
                 ledger,
+                hold_log,
                 known: KnownUrls::default(),
                 timer: OneTimer::default(),
                 wiring: None,
@@ -255,9 +266,9 @@ impl Session {
                         effects.push(Effect::Logout(reason, self.begin_logout(reason)));
                     }
                 }
-                // This tab takes no hold yet (so asks for no keep-alive); holds of other tabs
-                // are decided in the core.
-                Action::KeepAlive | Action::HoldBegan { .. } | Action::HoldEnded { .. } => {}
+                Action::KeepAlive | Action::HoldBegan { .. } | Action::HoldEnded { .. } => {
+                    holds::effects_of(&action, &mut self.hold_log, &mut effects)
+                }
             }
         }
         while let Some(output) = self.sync.poll_output() {
@@ -367,7 +378,7 @@ impl Session {
     /// The settings and the user are known: the timeout they resolve to applies from now.
     pub fn apply_policy(&mut self, policy: Policy, user: User, now: u64) {
         let resolution = resolve(&policy, &user.groups);
-        let config = idle_config(Some(&resolution), self.options.warning_ms);
+        let config = idle_config(Some(&resolution), &self.options);
         fallback::update(
             &self.options.login_url,
             config.timeout_ms,
@@ -420,13 +431,13 @@ pub fn run(rc: &Rc<RefCell<Session>>, effect: Effect) {
             let f = session.options.on_warning.clone();
             drop(session);
             let ms = JsValue::from_f64(ms as f64);
-            embed::post_to_parent(&origins, "warning", Some(("remainingMs", ms.clone())));
+            embed::post_to_parent(&origins, "warning", &[("remainingMs", ms.clone())]);
             call(f.as_ref(), &ms);
         }
         Effect::WarningCleared => {
             let f = session.options.on_warning_cleared.clone();
             drop(session);
-            embed::post_to_parent(&origins, "resumed", None);
+            embed::post_to_parent(&origins, "resumed", &[]);
             call(f.as_ref(), &JsValue::UNDEFINED);
         }
         Effect::CheckServerDeadline => {
@@ -462,9 +473,17 @@ pub fn run(rc: &Rc<RefCell<Session>>, effect: Effect) {
             let ctx = session.logout_context();
             drop(session);
             let reason_js = JsValue::from_str(reason.as_str());
-            embed::post_to_parent(&origins, "logout", Some(("reason", reason_js.clone())));
+            embed::post_to_parent(&origins, "logout", &[("reason", reason_js.clone())]);
             call(f.as_ref(), &reason_js);
             wasm_bindgen_futures::spawn_local(logout::run(ctx, reason, coordinator));
+        }
+        Effect::KeepAlive => {
+            drop(session);
+            holds::keep_alive(rc);
+        }
+        Effect::Hold(label, reason) => {
+            drop(session);
+            holds::post(&origins, &label, reason);
         }
     }
 }
@@ -562,7 +581,8 @@ pub fn host_listener(window: &Window, rc: &Rc<RefCell<Session>>) -> Option<Liste
 
 /// The events after which a page that could not run re-checks its deadlines: `visibilitychange`
 /// and `resume` (a frozen page runs again) on the document; `focus`, `pageshow`, `online` and
-/// `pagehide` (what the page has not told the other tabs yet goes out now) on the window.
+/// `pagehide` (what the page has not told the other tabs yet goes out now, and a goodbye ends
+/// its holds there) on the window.
 pub fn wake_listeners(window: &Window, rc: &Rc<RefCell<Session>>) -> Vec<Listener> {
     let on_wake = |weak: Weak<RefCell<Session>>| {
         move |_| {
@@ -580,8 +600,23 @@ pub fn wake_listeners(window: &Window, rc: &Rc<RefCell<Session>>) -> Vec<Listene
             listeners.push(Listener::new(&document, kind, on_wake(Rc::downgrade(rc))));
         }
     }
-    for kind in ["focus", "pageshow", "pagehide", "online"] {
+    for kind in ["focus", "pageshow", "online"] {
         listeners.push(Listener::new(window, kind, on_wake(Rc::downgrade(rc))));
     }
+    let weak = Rc::downgrade(rc);
+    listeners.push(Listener::new(window, "pagehide", move |_| {
+        let Some(rc) = weak.upgrade() else { return };
+        let held = match rc.try_borrow_mut() {
+            Ok(mut session) if session.running() => {
+                session.wake(now_ms());
+                session.go_away()
+            }
+            _ => false,
+        };
+        after_event(&rc);
+        if held {
+            holds::keep_alive(&rc);
+        }
+    }));
     listeners
 }

@@ -4,6 +4,7 @@
 
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use js_sys::Array;
@@ -14,6 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::bindings::{attach_sink, install_interception, uninstall_interception};
 use super::embed;
 use super::fallback;
+use super::holds;
 use super::http::Http;
 use super::js;
 use super::leader;
@@ -29,6 +31,7 @@ use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
 use inactivity_bridge::error::JsError;
 use inactivity_core::policy::{resolve, Policy};
 use inactivity_core::reason::LogoutReason;
+use inactivity_core::sort::sort_by;
 use inactivity_core::text::concat;
 use inactivity_core::url::ApiScope;
 
@@ -80,7 +83,7 @@ impl InactivityTracker {
         };
         fallback::update(
             &options.login_url,
-            idle_config(initial.as_ref(), options.warning_ms).timeout_ms,
+            idle_config(initial.as_ref(), &options).timeout_ms,
             &scope,
             options.policy.as_ref().map(Policy::exclusions),
         );
@@ -158,7 +161,7 @@ impl InactivityTracker {
             .unwrap_or_default();
         after_event(&session);
         // Embedded: the host learns that the client is signed in and tracking (again).
-        embed::post_to_parent(&origins, "resumed", None);
+        embed::post_to_parent(&origins, "resumed", &[]);
         Ok(InactivityTracker { session })
     }
 
@@ -171,11 +174,33 @@ impl InactivityTracker {
         if session.lifecycle == Lifecycle::Stopped {
             return;
         }
+        // The other tabs stop counting this tab's holds at once.
+        let held = session.lifecycle == Lifecycle::Running && session.go_away();
         session.lifecycle = Lifecycle::Stopped;
         session.timer.cancel();
         session.link = None;
         uninstall_interception();
         session.wiring = None;
+        drop(session);
+        if held {
+            holds::keep_alive(&self.session);
+        }
+    }
+
+    /// Holds the session while an interaction is in progress (a call): while any hold is
+    /// active, in any tab of the session, there is no warning and no idle logout, and the
+    /// tracker keeps the server's idle deadline alive (one call of its own at most once per
+    /// half timeout). When the last hold ends the idle timer runs from then. A hold ends by
+    /// itself after `maxHoldSeconds`, and when its tab goes away. `label` (a non-empty string of
+    /// at most 100 characters) shows in `explain().holds`, `activityLog()` and the host page's
+    /// events. Throws a `TypeError`/`RangeError` naming `label`, or an `Error` once stopped or
+    /// logged out.
+    #[wasm_bindgen(unchecked_return_type = "Hold")]
+    pub fn hold(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] label: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        holds::take(&self.session, &label)
     }
 
     /// Simulates a failure inside the tracker (a Rust panic), to test what an app does when the
@@ -245,6 +270,7 @@ impl InactivityTracker {
                 ("groupId", js::str_or_null(r.group_id.as_deref())),
                 ("hipaaCapped", JsValue::from_bool(r.hipaa_capped)),
                 ("message", JsValue::from_str(&r.explain())),
+                ("holds", holds::holds_js(&session.machine)),
             ]),
             None => {
                 let message = match &session.settings_problem {
@@ -267,21 +293,34 @@ impl InactivityTracker {
                     ("groupId", JsValue::NULL),
                     ("hipaaCapped", JsValue::FALSE),
                     ("message", JsValue::from_str(&message)),
+                    ("holds", holds::holds_js(&session.machine)),
                 ])
             }
         };
         explanation.unchecked_into()
     }
 
-    /// The last requests seen, oldest first: time, method, URL, path, counted or excluded and by
-    /// which entry.
+    /// The last requests seen — time, method, URL, path, counted or excluded and by which
+    /// entry — and the holds' begins and ends (`outcome` `"hold-began"`/`"hold-ended"`, with
+    /// `label` and `reason`), oldest first.
     #[wasm_bindgen(js_name = activityLog)]
     pub fn activity_log(&self) -> LedgerEntries {
-        let entries: Array = match self.session.try_borrow() {
-            Ok(session) => session.ledger.entries().map(entry_js).collect(),
-            Err(_) => Array::new(),
+        let Ok(session) = self.session.try_borrow() else {
+            return Array::new().unchecked_into();
         };
-        entries.unchecked_into()
+        let mut entries: Vec<(u64, JsValue)> = session
+            .ledger
+            .entries()
+            .map(|e| (e.at_ms, entry_js(e)))
+            .chain(session.hold_log.entries_js())
+            .collect();
+        // Both are oldest first already: an insertion sort merges them cheaply (and stably).
+        sort_by(&mut entries, |a, b| a.0 < b.0);
+        entries
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect::<Array>()
+            .unchecked_into()
     }
 
     /// "Stay signed in": counts as activity now and makes an API call that also resets the

@@ -10,11 +10,16 @@ const TYPES: &'static str = r#"
 export interface Explanation extends Omit<Resolution, "source"> {
   source: Resolution["source"] | "fallback";
   message: string;
+  /** The active holds of the session (this tab's and the other tabs'): no logout while any lasts. */
+  holds: { label: string; sinceMs: number }[];
 }
+
+/** Why a hold ended: `release()`, its `maxHoldSeconds`, or its tab went away. */
+export type HoldEndReason = "released" | "expired" | "tab-gone";
 
 export type LogoutReason = "idle" | "slept" | "server-revoked" | "other-tab" | "host-request";
 
-/** One request seen by the tracker. */
+/** One request seen by the tracker, or a hold's begin or end (`outcome` `"hold-began"`/`"hold-ended"`: `method` and `url` are empty). */
 export interface LedgerEntry {
   atMs: number;
   method: string;
@@ -22,8 +27,14 @@ export interface LedgerEntry {
   url: string;
   /** The normalized API path; `null` when not an API call. */
   path: string | null;
-  outcome: "counted" | "excluded" | "not-api";
+  outcome: "counted" | "excluded" | "not-api" | "hold-began" | "hold-ended";
   excludedBy: string | null;
+  /** Hold entries: the hold's label. */
+  label?: string;
+  /** Hold entries: why it ended (`null` when it began). */
+  reason?: HoldEndReason | null;
+  /** Hold entries: whether it is another tab's hold. */
+  otherTab?: boolean;
 }
 
 export interface TrackerOptions {
@@ -54,6 +65,8 @@ export interface TrackerOptions {
   ledgerSize?: number;
   /** The bound on each of the tracker's own HTTP calls; default 5000 ms. */
   requestTimeoutMs?: number;
+  /** How long a hold lasts at most, in whole seconds (60–28800); default 14400 (4 hours). */
+  maxHoldSeconds?: number;
 }
 "#;
 
