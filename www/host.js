@@ -67,6 +67,15 @@ window.addEventListener("message", (e) => {
       setState("The agent is signed in again.", "success");
       logEvent("resumed: signed in again", "badge-success");
       break;
+    case "inactivity-timeout:hold-began":
+      deadline = null;
+      setState(`The agent is in an interaction (${String(data.label ?? "")}): no sign-out while it lasts.`, "info");
+      logEvent(`hold-began: ${String(data.label ?? "")}`, "badge-info");
+      break;
+    case "inactivity-timeout:hold-ended":
+      setState("The agent is signed in.", "success");
+      logEvent(`hold-ended: ${String(data.label ?? "")} (${String(data.reason ?? "unknown")})`, "badge-info");
+      break;
     default:
       logEvent(`${data.type.slice("inactivity-timeout:".length)}: (unknown message)`);
   }

@@ -269,6 +269,8 @@ function stopBackground() {
 
 function outcomeOf(entry) {
   const o = String(entry.outcome ?? (entry.activity ? "counted" : entry.excludedBy ? "excluded" : "notApi")).toLowerCase();
+  if (o === "hold-began") return { label: "Hold began", cls: "badge-info" };
+  if (o === "hold-ended") return { label: `Hold ended (${entry.reason})`, cls: "badge-info" };
   if (o.startsWith("count")) return { label: "Counted", cls: "badge-success" };
   if (o.startsWith("excl")) return { label: "Excluded", cls: "badge-warning" };
   return { label: "Not an API call", cls: "" };
@@ -306,14 +308,14 @@ function renderLedger() {
         h(
           "td",
           {},
-          h("code", { text: e.path ?? e.url ?? "" }),
+          h("code", { text: e.path ?? e.label ?? e.url ?? "" }),
           e.excludedBy ? h("div", { class: "excluded-by" }, "excluded by the entry ", h("code", { text: e.excludedBy })) : null,
         ),
         h("td", {}, h("span", { class: `badge ${o.cls}`, text: o.label })),
       );
     }),
   );
-  const apiCalls = newest.filter((e) => outcomeOf(e).label !== "Not an API call");
+  const apiCalls = newest.filter((e) => e.label === undefined && outcomeOf(e).label !== "Not an API call");
   const lastCounted = newest.find((e) => outcomeOf(e).label === "Counted");
   $("last-activity").textContent = lastCounted ? `${lastCounted.method} ${lastCounted.path ?? lastCounted.url} at ${timeOf(lastCounted.atMs)}` : "None yet";
   $("recent").replaceChildren(
@@ -444,7 +446,35 @@ const REASONS = {
   "host-request": "the host application signed you out",
 };
 
+// A demo call: a hold while it lasts (no sign-out for inactivity, in any tab of the session).
+let call = null;
+
+function setCall(on) {
+  $("call-toggle").setAttribute("aria-pressed", String(on));
+  $("hold-status").textContent = on ? "Held: on a call" : "";
+}
+
+function toggleCall() {
+  if (call) {
+    call.release();
+    call = null;
+    setCall(false);
+    setStatus("status-msg", "Call ended: the inactivity timer runs from now.", "ok");
+    return;
+  }
+  try {
+    call = tracker.hold("on a call");
+    setCall(true);
+    setStatus("status-msg", "", "");
+  } catch (e) {
+    setStatus("status-msg", `The call could not hold the session: ${e.message}`, "err");
+  }
+  renderLedger();
+}
+
 function onLogout(reason) {
+  call = null;
+  setCall(false);
   signedOut = true;
   stopBackground();
   if (warningOpen) closeWarning();
@@ -551,6 +581,8 @@ async function boot() {
   $("app").hidden = false;
   $("presence").addEventListener("change", changePresence);
   $("queue-toggle").addEventListener("click", toggleQueue);
+  $("call-toggle").disabled = !tracker;
+  $("call-toggle").addEventListener("click", toggleCall);
   $("sign-out").addEventListener("click", signOut);
   $("load-queues").addEventListener("click", loadQueues);
   $("reload-queues").addEventListener("click", loadQueues);
