@@ -169,6 +169,7 @@ impl Session {
     pub fn go_away(&mut self) -> bool {
         let held = self.machine.holds().any(|h| h.tab.is_none());
         self.sync.handle_page_hide();
+        self.gone = true;
         while let Some(output) = self.sync.poll_output() {
             if let Some(link) = &self.link {
                 link.apply(&output);

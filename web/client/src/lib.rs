@@ -42,6 +42,7 @@ mod tabs;
 mod timer;
 mod tracker;
 mod types;
+mod wake;
 
 pub use holds::Hold;
 pub use resume::{is_login_state, redirect_to_login, resume_after_login};

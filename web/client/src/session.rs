@@ -124,6 +124,9 @@ pub struct Session {
     pub(crate) ledger: Ledger,
     /// The holds' begins and ends, for `activityLog()`.
     pub(crate) hold_log: HoldLog,
+    /// The page was hidden for good or put in the back/forward cache (`pagehide`): no wake-up
+    /// re-announces its holds until it shows again (`pageshow`).
+    pub(crate) gone: bool,
     /// The URLs seen, by the id the shim passes for them.
     known: KnownUrls,
     pub(crate) timer: OneTimer,
@@ -187,6 +190,7 @@ impl Session {
                 local_activity_ms: None,
                 ledger,
                 hold_log,
+                gone: false,
                 known: KnownUrls::default(),
                 timer: OneTimer::default(),
                 wiring: None,
@@ -197,7 +201,7 @@ impl Session {
         })
     }
 
-    fn running(&self) -> bool {
+    pub(crate) fn running(&self) -> bool {
         self.lifecycle == Lifecycle::Running
     }
 
@@ -242,6 +246,9 @@ impl Session {
     /// The timer fired or the page may have been unable to run: the shared state first, then
     /// the machine's own deadlines (`TabSync::handle_wake`).
     pub fn wake(&mut self, now: u64) {
+        if self.gone {
+            return;
+        }
         let shared = self.link.as_ref().map(TabLink::shared).unwrap_or_default();
         self.sync.handle_wake(&mut self.machine, &shared, now);
     }
@@ -564,59 +571,4 @@ pub async fn load_missing(rc: Rc<RefCell<Session>>) {
         }
     }
     after_event(&rc);
-}
-
-/// The host's logout request (allowed origin, from the parent window): reason `host-request`.
-pub fn host_listener(window: &Window, rc: &Rc<RefCell<Session>>) -> Option<Listener> {
-    let weak = Rc::downgrade(rc);
-    let origins = rc.try_borrow().ok()?.options.parent_origins.clone();
-    embed::listen_to_host(window, origins, move || {
-        let Some(rc) = weak.upgrade() else { return };
-        if let Ok(mut session) = rc.try_borrow_mut() {
-            session.logout(LogoutReason::HostRequest, now_ms());
-        }
-        after_event(&rc);
-    })
-}
-
-/// The events after which a page that could not run re-checks its deadlines: `visibilitychange`
-/// and `resume` (a frozen page runs again) on the document; `focus`, `pageshow`, `online` and
-/// `pagehide` (what the page has not told the other tabs yet goes out now, and a goodbye ends
-/// its holds there) on the window.
-pub fn wake_listeners(window: &Window, rc: &Rc<RefCell<Session>>) -> Vec<Listener> {
-    let on_wake = |weak: Weak<RefCell<Session>>| {
-        move |_| {
-            if let Some(rc) = weak.upgrade() {
-                if let Ok(mut session) = rc.try_borrow_mut() {
-                    session.wake(now_ms());
-                }
-                after_event(&rc);
-            }
-        }
-    };
-    let mut listeners = Vec::new();
-    if let Some(document) = window.document() {
-        for kind in ["visibilitychange", "resume"] {
-            listeners.push(Listener::new(&document, kind, on_wake(Rc::downgrade(rc))));
-        }
-    }
-    for kind in ["focus", "pageshow", "online"] {
-        listeners.push(Listener::new(window, kind, on_wake(Rc::downgrade(rc))));
-    }
-    let weak = Rc::downgrade(rc);
-    listeners.push(Listener::new(window, "pagehide", move |_| {
-        let Some(rc) = weak.upgrade() else { return };
-        let held = match rc.try_borrow_mut() {
-            Ok(mut session) if session.running() => {
-                session.wake(now_ms());
-                session.go_away()
-            }
-            _ => false,
-        };
-        after_event(&rc);
-        if held {
-            holds::keep_alive(&rc);
-        }
-    }));
-    listeners
 }

@@ -24,10 +24,11 @@ use super::page::PageCell;
 use super::platform::Platform;
 use super::requests::entry_js;
 use super::session::{
-    after_event, host_listener, idle_config, load_missing, now_ms, on_unauthorized, run,
-    wake_listeners, KnownSink, Lifecycle, Session, Sink, StatusSink, Wiring, FALLBACK_TIMEOUT_MS,
+    after_event, idle_config, load_missing, now_ms, on_unauthorized, run, KnownSink, Lifecycle,
+    Session, Sink, StatusSink, Wiring, FALLBACK_TIMEOUT_MS,
 };
 use super::types::{BoolPromise, Explanation, LedgerEntries, TrackerOptions};
+use super::wake::{host_listener, wake_listeners};
 use inactivity_bridge::error::JsError;
 use inactivity_core::policy::{resolve, Policy};
 use inactivity_core::reason::LogoutReason;
