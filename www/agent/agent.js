@@ -8,6 +8,7 @@ import { api, ApiError, initials } from "/js/oauth.js";
 import { h, announce } from "/js/dom.js";
 import { otherOrigin } from "/agent/config.js";
 import { store, embedded, trackerLoginUrl, signInHere, signInAgain, promptSignIn } from "/agent/signin.js";
+import { setUpCall } from "/agent/call.js";
 
 const WARNING_SECONDS = 60;
 const BACKGROUND_EVERY_MS = 10_000;
@@ -25,6 +26,7 @@ let warningOpen = false;
 let lastFocus = null;
 let backgroundTimer = null;
 let tickTimer = null;
+let callEnded = () => {};
 let queues = null;
 
 function setStatus(id, message, kind = "") {
@@ -446,35 +448,8 @@ const REASONS = {
   "host-request": "the host application signed you out",
 };
 
-// A demo call: a hold while it lasts (no sign-out for inactivity, in any tab of the session).
-let call = null;
-
-function setCall(on) {
-  $("call-toggle").setAttribute("aria-pressed", String(on));
-  $("hold-status").textContent = on ? "Held: on a call" : "";
-}
-
-function toggleCall() {
-  if (call) {
-    call.release();
-    call = null;
-    setCall(false);
-    setStatus("status-msg", "Call ended: the inactivity timer runs from now.", "ok");
-    return;
-  }
-  try {
-    call = tracker.hold("on a call");
-    setCall(true);
-    setStatus("status-msg", "", "");
-  } catch (e) {
-    setStatus("status-msg", `The call could not hold the session: ${e.message}`, "err");
-  }
-  renderLedger();
-}
-
 function onLogout(reason) {
-  call = null;
-  setCall(false);
+  callEnded();
   signedOut = true;
   stopBackground();
   if (warningOpen) closeWarning();
@@ -581,8 +556,7 @@ async function boot() {
   $("app").hidden = false;
   $("presence").addEventListener("change", changePresence);
   $("queue-toggle").addEventListener("click", toggleQueue);
-  $("call-toggle").disabled = !tracker;
-  $("call-toggle").addEventListener("click", toggleCall);
+  callEnded = setUpCall(() => tracker, (message, kind) => setStatus("status-msg", message, kind), renderLedger);
   $("sign-out").addEventListener("click", signOut);
   $("load-queues").addEventListener("click", loadQueues);
   $("reload-queues").addEventListener("click", loadQueues);
