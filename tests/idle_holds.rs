@@ -246,6 +246,42 @@ fn releasing_the_last_hold_starts_the_timer_from_that_moment() {
         ]
     );
     assert!(!m.is_held());
+    // One call at the release (the server's deadline runs from there too), and none after it.
+    assert_eq!(keeps_from(&got, release), [release]);
+}
+
+fn keeps_from(got: &[(u64, Action)], from: u64) -> Vec<u64> {
+    got.iter()
+        .filter(|(t, a)| *a == KEEP && *t >= from)
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+#[test]
+fn only_the_end_of_the_last_hold_of_this_tab_makes_a_call() {
+    // Two holds: the first release makes no call (still held, the cadence holds); the second does.
+    let (_, got) = run(
+        cfg(),
+        &[
+            Hold("a", 0),
+            Hold("b", 0),
+            Release(1, MIN),
+            Release(2, 2 * MIN),
+        ],
+    );
+    assert_eq!(keeps_from(&got, 0), [2 * MIN]);
+    // Another tab's hold ending, or this tab's hold while another tab still holds: only the
+    // last hold of this tab calls.
+    let (_, got) = run(
+        cfg(),
+        &[
+            Remote("t2", 1, 0, 0, 0),
+            Hold("a", 0),
+            Release(1, MIN),
+            RemoteEnd("t2", 1, Released, 90 * SEC),
+        ],
+    );
+    assert_eq!(keeps_from(&got, 0), [MIN]);
 }
 
 #[test]
@@ -264,6 +300,8 @@ fn a_forgotten_hold_ends_by_itself_at_its_start_plus_the_max_and_the_timer_runs_
             (end + T, logout(Idle)),
         ]
     );
+    let (_, got) = run_timer(config, &[Hold("call", MIN)], HOUR);
+    assert_eq!(keeps_from(&got, end), [end], "one call when it ends");
     // Learnt late (a laptop that slept): the end is dated where it was, the logout is `slept`,
     // without a warning it could no longer honour.
     let (_, got) = run(config, &[Hold("call", MIN), Tick(HOUR)]);

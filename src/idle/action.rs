@@ -37,7 +37,9 @@ pub enum Action {
     /// make one API call of the tracker's own that the server counts as activity (the same as
     /// "Stay signed in"), so the server's own idle deadline does not run out during the hold.
     /// The machine already counted it (as activity at the `now_ms` that produced it): do not
-    /// feed it back. Emitted at most once per half timeout, however far time jumps.
+    /// feed it back. Emitted at most once per half timeout while held, however far time
+    /// jumps — and once more when the last hold of this tab is released or expires, so that
+    /// the server's deadline too runs from the end of the hold.
     KeepAlive,
     /// A hold began — in this tab or (`hold.tab` is `Some`) in another tab of the session: for
     /// the activity log and the embedding page. Any warning shown is cleared first.

@@ -238,10 +238,15 @@ impl IdleMachine {
         }
     }
 
-    /// A hold ended at `at_ms`: the event, and the last activity moves there.
+    /// A hold ended at `at_ms` (already removed from the holds): the event, and the last
+    /// activity moves there. When the last hold of this tab ended here (released or expired),
+    /// one [`Action::KeepAlive`] follows: the server counts only API calls, and its idle
+    /// deadline must run from the end of the hold too, as every tab's timer does — not from the
+    /// last keep-alive, up to half a timeout earlier.
     pub(super) fn ended(&mut self, entry: Entry, at_ms: u64, reason: HoldEndReason) {
         let at_ms = at_ms.min(self.clock_ms);
-        if entry.is_local() {
+        let local = entry.is_local();
+        if local {
             self.count_local(at_ms);
         }
         self.push(Action::HoldEnded {
@@ -249,6 +254,10 @@ impl IdleMachine {
             at_ms,
             reason,
         });
+        if local && reason != HoldEndReason::TabGone && !self.holds.iter().any(Entry::is_local) {
+            self.push(Action::KeepAlive);
+            self.last_keep_alive_ms = Some(at_ms);
+        }
         self.set_last_activity(at_ms, self.clock_ms);
     }
 

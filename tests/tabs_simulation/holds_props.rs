@@ -1,6 +1,7 @@
 //! Holds across tabs, for any schedule: a session never logs out (nor warns) while a live hold
 //! exists in one of its tabs, and always logs out once every hold has had its max duration and
-//! the timeout has passed. Keep-alives are never closer than half a timeout.
+//! the timeout has passed. Keep-alives during holds are never closer than half a timeout, and a
+//! tab makes one more call only when its last hold ends.
 //!
 //! A hold is live from its begin (plus one second: the other tabs hear of it within the channel's
 //! delay) until it is released, reaches its max duration, or its tab closes or crashes.
@@ -103,6 +104,8 @@ proptest! {
             for pair in tab.keep_alives.windows(2) {
                 prop_assert!(pair[1] - pair[0] >= T / 2, "tab {}: keep-alives at {:?}", i, pair);
             }
+            let own = holds.iter().filter(|h| h.tab == i).count();
+            prop_assert!(tab.end_calls.len() <= own, "tab {}: {} calls at hold ends, {} holds", i, tab.end_calls.len(), own);
             if !tab.closed {
                 let at = tab.logout_time();
                 prop_assert!(at.is_some_and(|at| at <= last + max_hold + T + 2 * SEC),

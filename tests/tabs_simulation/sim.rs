@@ -53,8 +53,10 @@ pub struct Tab {
     pub sent: Vec<(u64, TabMessage)>,
     /// Storage writes of the shared last activity.
     pub stores: u32,
-    /// When this tab made a keep-alive call.
+    /// When this tab made a keep-alive call during a hold.
     pub keep_alives: Vec<u64>,
+    /// When this tab made the call that follows the end of its last hold.
+    pub end_calls: Vec<u64>,
 }
 
 impl Tab {
@@ -154,6 +156,7 @@ impl Sim {
             sent: Vec::new(),
             stores: 0,
             keep_alives: Vec::new(),
+            end_calls: Vec::new(),
         });
         let tab = &mut self.tabs[i];
         tab.sync.link_opened(&tab.machine, None, now);
@@ -264,7 +267,9 @@ impl Sim {
     /// layer does.
     pub fn service(&mut self, i: usize, fired: bool) {
         let now = self.now;
+        let mut after_own_end = false;
         while let Some(action) = self.tabs[i].machine.poll_action() {
+            let ends_own = matches!(&action, Action::HoldEnded { hold, .. } if hold.tab.is_none());
             match &action {
                 Action::CheckServerDeadline => {
                     self.tabs[i].server_answer_at = Some(now + SERVER_LATENCY)
@@ -272,7 +277,11 @@ impl Sim {
                 Action::KeepAlive => {
                     // One counted call of the tracker's own: the server's deadline moves.
                     self.server_last_use = self.server_last_use.max(now);
-                    self.tabs[i].keep_alives.push(now);
+                    if after_own_end {
+                        self.tabs[i].end_calls.push(now);
+                    } else {
+                        self.tabs[i].keep_alives.push(now);
+                    }
                 }
                 Action::Logout { reason } => {
                     let tab = &mut self.tabs[i];
@@ -286,6 +295,7 @@ impl Sim {
                 _ => {}
             }
             self.tabs[i].actions.push((now, action));
+            after_own_end = ends_own;
         }
         while let Some(output) = self.tabs[i].sync.poll_output() {
             match output {

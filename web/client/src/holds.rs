@@ -96,11 +96,6 @@ pub fn effects_of(action: &Action, log: &mut HoldLog, effects: &mut alloc::vec::
         } => {
             log.push(entry(hold, *at_ms, Some(*reason)));
             effects.push(Effect::Hold(hold.label.clone(), Some(*reason)));
-            // The server counts only API calls: when this tab's hold ends here, one call makes
-            // its idle deadline run from the end too, as every tab's timer does.
-            if hold.tab.is_none() && *reason != HoldEndReason::TabGone {
-                effects.push(Effect::KeepAlive);
-            }
         }
         _ => {}
     }
