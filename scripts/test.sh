@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every tier, each with its own summary line; non-zero exit if any tier fails.
-# Tiers: fmt, clippy (native), clippy (wasm32), native tests, browser tests (wasm-bindgen-test),
-# package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real
+# Tiers: fmt, clippy (native), docs (the core's, links checked), clippy (wasm32), native tests,
+# browser tests (wasm-bindgen-test), package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real
 # server). The browser tiers run once per engine — Chromium, Firefox ESR and WebKitGTK (through its
 # WebDriver, under Xvfb) — and the end-to-end tiers in Chromium and Firefox (playwright-core drives
 # no stock WebKit); each tier's line names its engine. ENGINES="chromium firefox" runs only those.
@@ -26,6 +26,8 @@ tier() {
 
 tier fmt cargo fmt --all --check
 tier clippy-native cargo clippy --workspace --all-targets --locked -- -D warnings
+# The core's API docs: every intra-doc link resolves (its module docs are where its rules live).
+tier docs env RUSTDOCFLAGS="-D warnings" cargo doc -p inactivity-core --no-deps --locked
 clippy_wasm32() {
   # The published client is #![no_std] (its own panic handler); its tests link std.
   cargo clippy -p inactivity-client --lib --locked --target wasm32-unknown-unknown -- -D warnings &&

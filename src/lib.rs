@@ -29,7 +29,3 @@ pub mod sort;
 pub mod tabs;
 pub mod text;
 pub mod url;
-
-/// The older path of [`tabs`]: everything the cross-tab modules export, under the name the
-/// browser layer has always used.
-pub use tabs as tab_sync;

@@ -10,8 +10,8 @@ use inactivity_core::idle::{
     HoldEndReason, HoldId, IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS, MAX_HOLD_LABEL_CHARS,
 };
 use inactivity_core::reason::LogoutReason;
-use inactivity_core::tab_sync::{Calls, LogoutRecord, Shared, TabSync};
 use inactivity_core::tabs::{decode, encode, TabMessage, MAX_MESSAGE_LEN};
+use inactivity_core::tabs::{Calls, LogoutRecord, Shared, TabSync};
 use proptest::prelude::*;
 
 /// What one tab sees, `after_ms` after the previous event.

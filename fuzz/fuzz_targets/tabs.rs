@@ -6,7 +6,7 @@
 mod common;
 
 use inactivity_core::idle::{IdleConfig, IdleMachine, FUTURE_TOLERANCE_MS};
-use inactivity_core::tab_sync::TabSync;
+use inactivity_core::tabs::TabSync;
 use inactivity_core::tabs::{decode, encode, TabMessage};
 use libfuzzer_sys::fuzz_target;
 

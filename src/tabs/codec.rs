@@ -21,7 +21,7 @@
 //! them as unknown (it then warns during another tab's hold) but still understands activity and
 //! logouts — a new version number would have cut it off from those too. The label is the only
 //! string that may carry escapes, and only `\"` and `\\`; it must pass
-//! [`check_label`](crate::idle::check_label).
+//! [`check_label`].
 //!
 //! A tab id is 1–[`MAX_TAB_ID_LEN`] characters of `[A-Za-z0-9_-]` (see [`is_valid_tab_id`]).
 //!

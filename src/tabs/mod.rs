@@ -2,7 +2,7 @@
 //! cross-tab sync, so the browser layer (`web/client/src/tabs.rs`, `leader.rs`) only moves bytes.
 //!
 //! One concept per file, everything re-exported here (and under the older path
-//! `inactivity_core::tab_sync`):
+//! `inactivity_core::tabs`):
 //!
 //! * [`codec`]: the versioned wire format of the messages between tabs ([`encode`], [`decode`],
 //!   [`TabMessage`]) — the channel is an untrusted input;
@@ -35,7 +35,7 @@
 //!
 //! ```
 //! use inactivity_core::idle::{IdleConfig, IdleMachine};
-//! use inactivity_core::tab_sync::{Shared, TabOutput, TabSync};
+//! use inactivity_core::tabs::{Shared, TabOutput, TabSync};
 //!
 //! let config = IdleConfig::new(Some(300_000));
 //! let (mut a, mut b) = (IdleMachine::new(config, 0), IdleMachine::new(config, 0));

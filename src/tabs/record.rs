@@ -45,7 +45,7 @@ impl Calls {
 /// `"1 <ended ms> <pending|started|done>"`.
 ///
 /// ```
-/// use inactivity_core::tab_sync::{Calls, LogoutRecord};
+/// use inactivity_core::tabs::{Calls, LogoutRecord};
 /// let record = LogoutRecord { ended_ms: 1_700_000_000_000, calls: Calls::Started };
 /// assert_eq!(record.encode(), "1 1700000000000 started");
 /// assert_eq!(LogoutRecord::parse(&record.encode()), Some(record));

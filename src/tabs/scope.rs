@@ -22,7 +22,7 @@ const KEY_SUFFIXES: [&str; 3] = [":last-activity", ":logout", ":message"];
 /// access token.
 ///
 /// ```
-/// use inactivity_core::tab_sync::Scope;
+/// use inactivity_core::tabs::Scope;
 /// let scope = Scope::new("user:1", "");
 /// assert_eq!(scope.channel(), "inactivity-timeout:v1:user%3A1");
 /// assert_eq!(scope.last_activity_key(), "inactivity-timeout:v1:user%3A1:last-activity");
@@ -103,7 +103,7 @@ fn fingerprint(text: &str) -> u64 {
 /// `None` for any other key.
 ///
 /// ```
-/// use inactivity_core::tab_sync::scope_of_key;
+/// use inactivity_core::tabs::scope_of_key;
 /// assert_eq!(scope_of_key("inactivity-timeout:v1:u1#0a:logout"), Some("inactivity-timeout:v1:u1#0a"));
 /// assert_eq!(scope_of_key("inactivity-timeout:v1:u1:other"), None);
 /// assert_eq!(scope_of_key("someone-else:logout"), None);

@@ -37,7 +37,7 @@ pub fn abandoned(last_activity_ms: Option<u64>, record: Option<LogoutRecord>, no
 /// else (another tab's garbage, a value from another version) is `None`.
 ///
 /// ```
-/// use inactivity_core::tab_sync::parse_ms;
+/// use inactivity_core::tabs::parse_ms;
 /// assert_eq!(parse_ms("1700000000000"), Some(1_700_000_000_000));
 /// assert_eq!(parse_ms("017"), None);
 /// assert_eq!(parse_ms(" 1"), None);
@@ -64,7 +64,7 @@ pub fn parse_ms(text: &str) -> Option<u64> {
 /// is invalid and ignored, never clamped to now; [`TabSync::handle_wake`](super::TabSync::handle_wake) overwrites it.
 ///
 /// ```
-/// use inactivity_core::tab_sync::start_last_activity;
+/// use inactivity_core::tabs::start_last_activity;
 /// const MIN: u64 = 60_000;
 /// // Another tab was active 2 minutes ago: start from there, not from zero.
 /// assert_eq!(start_last_activity(Some(8 * MIN), None, Some(5 * MIN), 10 * MIN, None, 10 * MIN), 8 * MIN);

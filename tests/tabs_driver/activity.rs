@@ -2,7 +2,7 @@
 
 use inactivity_core::idle::{Action, IdleMachine};
 use inactivity_core::reason::LogoutReason::*;
-use inactivity_core::tab_sync::{
+use inactivity_core::tabs::{
     abandoned, logout_role, record_at_logout, replaces_stored, start_last_activity, Calls,
     LockOutcome, Role, Shared, TabOutput, TabSync, CATCH_UP_MS,
 };

@@ -5,8 +5,8 @@ use inactivity_core::idle::{
     Action, HoldEndReason, HoldId, IdleMachine, FUTURE_TOLERANCE_MS, HOLD_LEASE_MS, HOLD_REFRESH_MS,
 };
 use inactivity_core::reason::LogoutReason::*;
-use inactivity_core::tab_sync::{Shared, TabOutput, TabSync, CATCH_UP_MS};
 use inactivity_core::tabs::{encode, TabMessage};
+use inactivity_core::tabs::{Shared, TabOutput, TabSync, CATCH_UP_MS};
 
 use crate::*;
 

@@ -7,8 +7,8 @@ mod activity;
 mod holds;
 
 use inactivity_core::idle::IdleConfig;
-use inactivity_core::tab_sync::{Calls, LogoutRecord, TabOutput, TabSync};
 use inactivity_core::tabs::{decode, TabMessage};
+use inactivity_core::tabs::{Calls, LogoutRecord, TabOutput, TabSync};
 
 pub const SEC: u64 = 1_000;
 pub const MIN: u64 = 60 * SEC;

@@ -4,8 +4,8 @@
 
 use inactivity_core::idle::{Action, HoldEndReason, HOLD_LEASE_MS, HOLD_REFRESH_MS};
 use inactivity_core::reason::LogoutReason::*;
-use inactivity_core::tab_sync::CATCH_UP_MS;
 use inactivity_core::tabs::TabMessage;
+use inactivity_core::tabs::CATCH_UP_MS;
 
 use crate::sim::*;
 

@@ -9,11 +9,11 @@
 
 use inactivity_core::idle::{Action, HoldId, IdleConfig, IdleMachine};
 use inactivity_core::reason::LogoutReason::{self, *};
-use inactivity_core::tab_sync::{
+use inactivity_core::tabs::{decode, TabMessage};
+use inactivity_core::tabs::{
     record_at_logout, replaces_stored, start_last_activity, LogoutRecord, Shared, TabOutput,
     TabSync,
 };
-use inactivity_core::tabs::{decode, TabMessage};
 
 pub const SEC: u64 = 1_000;
 pub const MIN: u64 = 60 * SEC;

@@ -1,5 +1,5 @@
 //! Which tab makes the server-side logout calls: a Web Lock per session, waited for at most
-//! [`LEADER_WAIT_MS`], and the logout record in storage (`core::tab_sync::logout_role` decides).
+//! [`LEADER_WAIT_MS`], and the logout record in storage (`core::tabs::logout_role` decides).
 //!
 //! No registry of tabs: the browser releases a closed or discarded tab's locks, and a frozen
 //! holder makes the others wait no longer than the bound. A tab that gives up never makes the
@@ -25,7 +25,7 @@ use super::page::PageCell;
 use super::tabs::Records;
 use super::timer::Timeout;
 use inactivity_core::reason::LogoutReason;
-use inactivity_core::tab_sync::{
+use inactivity_core::tabs::{
     logout_role, valid_record, Calls, LockOutcome, LogoutRecord, Role, LEADER_WAIT_MS,
 };
 
@@ -196,7 +196,7 @@ pub struct Coordinator {
 impl Coordinator {
     /// Starts coordinating a logout for `reason` — [`LogoutReason::OtherTab`] when the logout is
     /// not this tab's own — of a tab that started at `started_ms`. Writes the logout record
-    /// (`core::tab_sync::record_at_logout`) and queues on `lock_name`: only when the wait can
+    /// (`core::tabs::record_at_logout`) and queues on `lock_name`: only when the wait can
     /// matter (a logout of its own, or a record to read; never after a server revocation).
     pub fn begin(
         reason: LogoutReason,
@@ -205,7 +205,7 @@ impl Coordinator {
         lock_name: Option<String>,
     ) -> Coordinator {
         if let Some(records) = &records {
-            let written = inactivity_core::tab_sync::record_at_logout(
+            let written = inactivity_core::tabs::record_at_logout(
                 records.get(),
                 reason,
                 started_ms,

@@ -20,7 +20,7 @@ use inactivity_bridge::read::read_value;
 use inactivity_core::json::Value;
 use inactivity_core::logout::{LogoutPlan, Step, StepOutcome};
 use inactivity_core::reason::LogoutReason;
-use inactivity_core::tab_sync::Role;
+use inactivity_core::tabs::Role;
 
 /// What a logout needs from the tracker, taken when it starts.
 pub struct LogoutContext {

@@ -35,7 +35,7 @@ use inactivity_core::idle::{Action, HoldEndReason, IdleConfig, IdleMachine, Idle
 use inactivity_core::ledger::Ledger;
 use inactivity_core::policy::{resolve, Policy, Resolution};
 use inactivity_core::reason::LogoutReason;
-use inactivity_core::tab_sync::{start_last_activity, Scope, TabSync};
+use inactivity_core::tabs::{start_last_activity, Scope, TabSync};
 use inactivity_core::text::concat;
 use inactivity_core::url::ApiScope;
 

@@ -1,4 +1,4 @@
-//! The link between the tabs of one session (`core::tab_sync` decides, this moves bytes):
+//! The link between the tabs of one session (`core::tabs` decides, this moves bytes):
 //! messages over a `BroadcastChannel` — or, where it is missing, `storage` events on one
 //! `localStorage` key — and the shared state in `localStorage` (the last activity, the logout
 //! record). All names come from [`Scope`]: per origin, platform API and user.
@@ -18,10 +18,10 @@ use web_sys::{BroadcastChannel, MessageEvent, Storage, StorageEvent, Window};
 
 use super::listeners::Listener;
 use inactivity_core::sort::sort;
-use inactivity_core::tab_sync::{
+use inactivity_core::tabs::MAX_MESSAGE_LEN;
+use inactivity_core::tabs::{
     abandoned, parse_ms, replaces_stored, scope_of_key, LogoutRecord, Scope, Shared, TabOutput,
 };
-use inactivity_core::tabs::MAX_MESSAGE_LEN;
 use inactivity_core::text::{concat, dec};
 
 /// How messages travel between the tabs.
@@ -55,7 +55,7 @@ fn local_storage(window: &Window) -> Option<Storage> {
 }
 
 /// Removes the keys of the sessions (other than `own`) that nobody touched for a day
-/// (`core::tab_sync::abandoned`): each sign-in is a new session with a few keys of its own.
+/// (`core::tabs::abandoned`): each sign-in is a new session with a few keys of its own.
 fn remove_abandoned(storage: &Storage, own: &Scope, now_ms: u64) {
     let length = storage.length().unwrap_or(0);
     let mut scopes: Vec<String> = (0..length)

@@ -3,11 +3,11 @@
 //! on a virtual clock, where the traffic bound is measured: `tests/tabs_simulation/`.)
 
 use inactivity_core::reason::LogoutReason::{self, *};
-use inactivity_core::tab_sync::{
+use inactivity_core::tabs::FUTURE_TOLERANCE_MS;
+use inactivity_core::tabs::{
     abandoned, logout_role, parse_ms, record_at_logout, replaces_stored, scope_of_key,
     start_last_activity, Calls, LockOutcome, LogoutRecord, Role, Scope, ABANDONED_AFTER_MS,
 };
-use inactivity_core::tabs::FUTURE_TOLERANCE_MS;
 
 const SEC: u64 = 1_000;
 const MIN: u64 = 60 * SEC;
