@@ -234,7 +234,9 @@ for (const { key } of PARTS) {
   }
 }
 results.targets = evaluateTargets(results);
-results.durationSeconds = Math.round((Date.now() - started) / 1000);
+// What a whole run takes: a partial run keeps the last whole run's time (and baseline).
+results.durationSeconds = results.carriedOver ? previous.durationSeconds : Math.round((Date.now() - started) / 1000);
+if (results.carriedOver && !results.baseline && previous.baseline) results.baseline = previous.baseline;
 
 // Outputs.
 writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");

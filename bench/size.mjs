@@ -169,7 +169,7 @@ const GROUPS = [
   ["start() and its options (inactivity_client::options, InactivityTracker.start)", /inactivity_client::options|inactivitytracker_start/],
   ["session loop and requests (inactivity_client::session, ::tracker, ::requests, the tracker's methods)", /inactivity_client::(session|tracker|requests)|inactivitytracker_/],
   ["logout, HTTP, platform API (inactivity_client::logout, ::http, ::platform; inactivity_core::logout)", /inactivity_client::(logout|http|platform)|inactivity_core::logout/],
-  ["tabs, leader, embed (inactivity_client::tabs, ::leader, ::embed; inactivity_core::tab_sync, ::tabs)", /inactivity_client::(tabs|leader|embed)|inactivity_core::(tab_sync|tabs)/],
+  ["tabs, leader, embed (inactivity_client::tabs, ::leader, ::embed; inactivity_core::tabs)", /inactivity_client::(tabs|leader|embed)|inactivity_core::tabs/],
   ["return to the page, sign-in state (inactivity_client::resume; inactivity_core::return_to)", /inactivity_client::resume|inactivity_core::return_to|resumeAfterLogin|redirectToLogin/],
   ["the rest of the client (inactivity_client::timer, ::listeners, ::fallback, ::page, ::js, …)", /inactivity_client::/],
   ["URL parsing (inactivity_core::url)", /inactivity_core::url/],
