@@ -400,7 +400,13 @@ fn max_hold_ms(options: &JsValue) -> Result<u64, JsError> {
         f64::from(MIN_MAX_HOLD_SECONDS),
         f64::from(MAX_MAX_HOLD_SECONDS),
     );
-    let Some(seconds) = number(options, "maxHoldSeconds", min, max)? else {
+    // Anything but a number of seconds in range is a RangeError here, a string included: the
+    // option is a bound, and every wrong bound is the same mistake.
+    let seconds = number(options, "maxHoldSeconds", min, max).map_err(|e| match e {
+        JsError::Type(message) => JsError::Range(message),
+        other => other,
+    })?;
+    let Some(seconds) = seconds else {
         return Ok(DEFAULT_MAX_HOLD_MS);
     };
     // Within 60–28800 (checked above): exact as an integer when whole.

@@ -76,13 +76,19 @@ fn max_hold_seconds_outside_60_to_28800_or_not_whole_is_a_range_error_naming_it(
             error_text(&error)
         );
     }
-    let error = InactivityTracker::start(
-        with("u-max", "maxHoldSeconds", JsValue::from_str("600")).unchecked_into(),
-    )
-    .err()
-    .unwrap();
-    assert!(error.is_instance_of::<js_sys::TypeError>());
-    assert!(error_text(&error).contains("maxHoldSeconds"));
+    // Anything else, a number in a string included, is the same RangeError.
+    for bad in [
+        JsValue::from_str("600"),
+        JsValue::TRUE,
+        js_sys::Object::new().into(),
+    ] {
+        let error =
+            InactivityTracker::start(with("u-max", "maxHoldSeconds", bad.clone()).unchecked_into())
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} accepted"));
+        assert!(error.is_instance_of::<js_sys::RangeError>(), "{bad:?}");
+        assert!(error_text(&error).contains("maxHoldSeconds"));
+    }
     // Nothing started: a tracker with the bounds themselves starts.
     for ok in [60.0, 28_800.0] {
         let tracker = InactivityTracker::start(
