@@ -379,15 +379,17 @@ impl TabSync {
     /// When to call [`TabSync::handle_wake`] next for this driver's own sake: the end of a
     /// catch-up, or the next renewal of this tab's holds; `None` otherwise (the rest waits for
     /// the machine's deadlines and wake events). Fold it into the tab's one timer.
+    ///
+    /// During a catch-up only its end: a wake-up before it does nothing, so a renewal due
+    /// meanwhile waits for it ([`CATCH_UP_MS`], far inside the lease) — were it asked for, the
+    /// timer would fire again and again at the same instant.
     pub fn poll_timeout(&self) -> Option<u64> {
-        let refresh = self
-            .last_refresh_ms
-            .filter(|_| !self.announced.is_empty() && !self.gone)
-            .map(|r| r.saturating_add(HOLD_REFRESH_MS));
-        match (self.catch_up_until, refresh) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        if let Some(until) = self.catch_up_until {
+            return Some(until);
         }
+        self.last_refresh_ms
+            .filter(|_| !self.announced.is_empty() && !self.gone)
+            .map(|r| r.saturating_add(HOLD_REFRESH_MS))
     }
 
     /// Whether a catch-up is running (the tab woke past its expiry without shared storage, or

@@ -244,6 +244,48 @@ fn a_catch_up_arms_no_timer_before_its_end() {
 }
 
 #[test]
+fn a_renewal_due_during_a_catch_up_waits_for_its_end() {
+    // This tab holds, and finds another tab's hold past its lease just before its own renewal:
+    // the catch-up's end is the only deadline (asked for at the renewal, the timer would fire
+    // at the same instant for ever, since a wake-up during a catch-up does nothing).
+    let shared = Shared {
+        storage: true,
+        peers: true,
+        ..Shared::default()
+    };
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    sync.begin_hold(&mut machine, "mine", 0).unwrap();
+    sync.handle_message(
+        &encode(&hold_msg(7, 0, 0, "theirs"), "other"),
+        &mut machine,
+        0,
+    );
+    drain(&mut sync);
+    // Frozen past the other hold's lease (and past this tab's own renewal, due at 1 minute).
+    let woke = HOLD_LEASE_MS + SEC;
+    sync.handle_wake(&mut machine, &shared, woke);
+    assert!(sync.catching_up());
+    assert_eq!(
+        sync.poll_timeout(),
+        Some(woke + CATCH_UP_MS),
+        "not the overdue renewal"
+    );
+    // A wake-up inside the catch-up changes nothing and asks for nothing else.
+    sync.handle_wake(&mut machine, &shared, woke + 10);
+    assert_eq!(sync.poll_timeout(), Some(woke + CATCH_UP_MS));
+    // At its end: the renewal goes out, and the next one is a minute later.
+    drain(&mut sync);
+    sync.handle_wake(&mut machine, &shared, woke + CATCH_UP_MS);
+    assert!(!sync.catching_up());
+    assert!(messages(&drain(&mut sync)).contains(&hold_msg(1, 0, woke + CATCH_UP_MS, "mine")));
+    assert_eq!(
+        sync.poll_timeout(),
+        Some(woke + CATCH_UP_MS + HOLD_REFRESH_MS)
+    );
+}
+
+#[test]
 fn a_hold_begun_during_a_catch_up_begins_when_it_ends() {
     let no_storage = Shared {
         peers: true,

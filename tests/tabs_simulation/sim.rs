@@ -347,6 +347,9 @@ impl Sim {
     /// Process every event up to `until`, in time order; then stand at `until`. Messages to a
     /// frozen tab wait until it wakes; a closed tab gets none.
     pub fn run_until(&mut self, until: u64) {
+        // Events at one instant are finite: a timer that fires without moving its deadline
+        // (a busy loop in a browser) fails here instead of hanging the test.
+        let mut same_instant = (self.now, 0u32);
         loop {
             // (time, kind, index): channel deliveries first, then server answers, then timers.
             let mut next: Option<(u64, u8, usize)> = None;
@@ -370,6 +373,19 @@ impl Sim {
             }
             let Some((t, kind, index)) = next else { break };
             self.now = self.now.max(t);
+            if same_instant.0 == self.now {
+                same_instant.1 += 1;
+                assert!(
+                    same_instant.1 < 10_000,
+                    "no progress at {}: event kind {kind} of {index} keeps coming (timer {:?}, machine {:?}, sync {:?})",
+                    self.now,
+                    self.tabs.get(index).map(|t| t.timer),
+                    self.tabs.get(index).map(|t| t.machine.poll_timeout()),
+                    self.tabs.get(index).map(|t| t.sync.poll_timeout()),
+                );
+            } else {
+                same_instant = (self.now, 0);
+            }
             match kind {
                 0 => {
                     let (_, to, text) = self.wire.remove(index);
