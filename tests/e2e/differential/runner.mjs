@@ -53,7 +53,8 @@ export async function runPage(browser, server, scenario, mode) {
     await page.goto(`${server.url}/diff/page?${params}`);
     // The page posts its result to the server (not read back by evaluate: Firefox over WebDriver
     // BiDi can lose an evaluation's value in a page whose global Promise is zone.js's).
-    await server.waitFor(id, (_records, _report, posted) => posted !== undefined, 15_000);
+    // Bounded above the longest scenario (two 15-s waits for a stream's connection to close).
+    await server.waitFor(id, (_records, _report, posted) => posted !== undefined, 45_000);
     result = server.result(id);
     if (scenario.unload) {
       await page.goto("about:blank");

@@ -187,11 +187,14 @@ export async function startDiffServer() {
       return;
     }
     if ((r = m(/^\/api\/v2\/diff\/stream-closed\/([\w-]+)$/))) {
-      // Answers once the stream's connection is closed (or says it was not, after 5 s).
+      // Answers once the stream's connection is closed (or says it was not, after 15 s). A
+      // browser may drain a cancelled body for a while to reuse its connection before it gives
+      // up and closes it (Chromium's drainer waits seconds): the wait must outlast that, or the
+      // observation races it, tracker or not.
       const s = streamState(key(r[1]));
       if (!s.closed) {
         await new Promise((ok) => {
-          const t = setTimeout(ok, 5_000);
+          const t = setTimeout(ok, 15_000);
           s.waiters.push(() => {
             clearTimeout(t);
             ok();
