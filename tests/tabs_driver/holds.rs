@@ -23,6 +23,28 @@ fn actions(machine: &mut IdleMachine) -> Vec<Action> {
     std::iter::from_fn(|| machine.poll_action()).collect()
 }
 
+/// Shared storage and other tabs to reach.
+fn storage_and_peers() -> Shared {
+    Shared {
+        storage: true,
+        peers: true,
+        ..Shared::default()
+    }
+}
+
+/// A tab that heard, at `at_ms`, another tab announce its hold 7 (begun then), its actions read.
+fn hearing_a_hold(at_ms: u64, label: &str) -> (IdleMachine, TabSync) {
+    let mut machine = IdleMachine::new(config(), 0);
+    let mut sync = TabSync::new(1, 0);
+    sync.handle_message(
+        &encode(&hold_msg(7, at_ms, at_ms, label), "other"),
+        &mut machine,
+        at_ms,
+    );
+    actions(&mut machine);
+    (machine, sync)
+}
+
 #[test]
 fn a_hold_is_announced_renewed_every_minute_and_its_end_told_with_the_time() {
     let mut machine = IdleMachine::new(config(), 0);
@@ -248,19 +270,9 @@ fn a_renewal_due_during_a_catch_up_waits_for_its_end() {
     // This tab holds, and finds another tab's hold past its lease just before its own renewal:
     // the catch-up's end is the only deadline (asked for at the renewal, the timer would fire
     // at the same instant for ever, since a wake-up during a catch-up does nothing).
-    let shared = Shared {
-        storage: true,
-        peers: true,
-        ..Shared::default()
-    };
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
+    let shared = storage_and_peers();
+    let (mut machine, mut sync) = hearing_a_hold(0, "theirs");
     sync.begin_hold(&mut machine, "mine", 0).unwrap();
-    sync.handle_message(
-        &encode(&hold_msg(7, 0, 0, "theirs"), "other"),
-        &mut machine,
-        0,
-    );
     drain(&mut sync);
     // Frozen past the other hold's lease (and past this tab's own renewal, due at 1 minute).
     let woke = HOLD_LEASE_MS + SEC;
@@ -332,19 +344,8 @@ fn a_hold_begun_during_a_catch_up_begins_when_it_ends() {
 
 #[test]
 fn a_tab_that_finds_another_tabs_hold_past_its_lease_asks_before_ending_it() {
-    let shared = Shared {
-        storage: true,
-        peers: true,
-        ..Shared::default()
-    };
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
-    sync.handle_message(
-        &encode(&hold_msg(7, MIN, MIN, "call"), "other"),
-        &mut machine,
-        MIN,
-    );
-    actions(&mut machine);
+    let shared = storage_and_peers();
+    let (mut machine, mut sync) = hearing_a_hold(MIN, "call");
     let late = MIN + HOLD_LEASE_MS + 10 * MIN; // this tab was frozen
     sync.handle_wake(&mut machine, &shared, late);
     assert!(sync.catching_up());
@@ -364,14 +365,7 @@ fn a_tab_that_finds_another_tabs_hold_past_its_lease_asks_before_ending_it() {
     assert!(machine.is_held());
     assert!(actions(&mut machine).is_empty());
     // Nobody answers: the hold ended where its lease did.
-    let mut machine = IdleMachine::new(config(), 0);
-    let mut sync = TabSync::new(1, 0);
-    sync.handle_message(
-        &encode(&hold_msg(7, MIN, MIN, "call"), "other"),
-        &mut machine,
-        MIN,
-    );
-    actions(&mut machine);
+    let (mut machine, mut sync) = hearing_a_hold(MIN, "call");
     sync.handle_wake(&mut machine, &shared, 4 * MIN + SEC);
     sync.handle_wake(&mut machine, &shared, 4 * MIN + SEC + CATCH_UP_MS);
     let got = actions(&mut machine);
