@@ -12,8 +12,11 @@ use crate::text::{concat, push_dec};
 
 use core::fmt;
 
+mod parse;
 #[cfg(feature = "serde")]
 mod serde_impl;
+
+pub use parse::{parse, MAX_TEXT_LEN};
 
 /// The most levels of nested arrays and objects that [`Value`] accepts when deserializing (`[[]]`
 /// is 2 levels).

@@ -34,6 +34,7 @@
 
 mod error;
 mod format;
+mod read;
 mod resolve;
 mod types;
 mod validate;
@@ -41,6 +42,7 @@ mod validate;
 pub(crate) use format::quote as quote_input;
 
 pub use error::{ErrorKind, PolicyError};
+pub use read::ReadError;
 pub use resolve::{resolve, Resolution, Source};
 pub use types::{GroupBundle, Policy, TimeoutUnit};
 pub use validate::validate;
