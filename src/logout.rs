@@ -1,62 +1,69 @@
 //! The logout sequence as a sans-IO plan: the plan says which [`Step`] to perform next, the
-//! browser layer performs it (hook, HTTP call, navigation) and reports a [`StepOutcome`].
+//! browser layer performs it (hook, lock, HTTP call, navigation) and reports a [`StepOutcome`].
 //!
 //! The order (on timeout: Off Queue, Offline, revoke, back to the login prompt):
 //!
 //! 1. `BeforeLogoutHook` — the app's `beforeLogout` (bounded in time by the layer);
-//! 2. `GET /api/v2/users/{userId}/routingstatus`;
-//! 3. `PUT /api/v2/users/{userId}/routingstatus {"status":"OFF_QUEUE"}`, unless the status
-//!    was `OFF_QUEUE`. Any other status (`IDLE`, `INTERACTING`, `COMMUNICATING`,
-//!    `NOT_RESPONDING`, an unknown one) is On Queue, and a failed or unreadable `GET` still tries
-//!    the `PUT`: fail closed;
-//! 4. `GET /api/v2/presencedefinitions`;
-//! 5. `PATCH /api/v2/users/{userId}/presences/purecloud` with the definition whose
-//!    `systemPresence` is `Offline` (case-insensitive); skipped when there is none;
-//! 6. `DELETE /api/v2/tokens/me`;
-//! 7. `ClearTokensHook` — the app's `clearTokens`;
-//! 8. `SaveReturnLocation` — remember the page (storage and the login `state`);
-//! 9. `Navigate` — to the login URL.
+//! 2. `AcquireLock` — the session's logout lock (a Web Lock), waited for with no time bound:
+//!    only one tab at a time makes the calls, and no page timer decides who (a paused or
+//!    throttled timer must neither stall nor double them). Granted or not available (no Web
+//!    Locks), the plan goes on;
+//! 3. `GET /api/v2/tokens/me?preserveIdleTTL=true` — whether the calls are still needed, asked
+//!    of the server rather than of another tab's record: a 401 means the calls were made (the
+//!    revoke is the last of them) or the server revoked the token, and the plan goes straight
+//!    to 7. Any other answer, or none, goes on: fail closed;
+//! 4. `PUT /api/v2/users/{userId}/routingstatus {"status":"OFF_QUEUE"}` — unconditionally: the
+//!    status is not read first (no read on the critical path), and Off Queue for an agent already
+//!    off queue changes nothing;
+//! 5. `PATCH /api/v2/users/{userId}/presences/purecloud` with the Offline definition, learnt
+//!    before the logout ([`LogoutPlan::new`]'s `offline_id`); when it is not known, one
+//!    `GET /api/v2/presencedefinitions` first (the definition whose `systemPresence` is
+//!    `Offline`, case-insensitive), and no `PATCH` without one;
+//! 6. `DELETE /api/v2/tokens/me` — always last: after it, the token can make no call;
+//! 7. `ReleaseLock` — when it was granted;
+//! 8. `ClearTokensHook` — the app's `clearTokens`;
+//! 9. `Navigate` — to the login URL, with the page to come back to when
+//!    [`LogoutPlan::saves_return`].
 //!
-//! Steps 2–6 are [`Step::Call`]s: each carries its request ([`Call`]: method, path, JSON body),
-//! so the browser layer is a generic executor with no platform paths of its own; it answers
-//! with the response's JSON body ([`StepOutcome::Response`]) or [`StepOutcome::Failed`].
+//! Steps 3–6 are [`Step::Call`]s: each carries its request ([`Call`]: method, path, JSON body),
+//! so the browser layer is a generic executor with no platform paths of its own. Calls go one at
+//! a time: the next one only once the previous one is reported (answered, failed, or past its
+//! bound), so the server sees them in this order.
 //!
-//! A failed step never stops the plan: it is recorded in [`LogoutPlan::failures`] and the next
-//! step follows. The calls are skipped when the reason is [`LogoutReason::ServerRevoked`] (the
-//! token is already dead: every call would be a 401), and in a tab that is not the leader
-//! (another tab makes them — exactly one tab must). Without a user id the routing status and
-//! presence calls cannot be addressed: they are recorded as failed ([`FailureCause::NoUser`]).
+//! Steps 2–7 happen only when the reason [makes calls](LogoutReason::makes_calls): a tab told
+//! by another tab to log out, or whose token the server revoked, makes none. A failed step never
+//! stops the plan: it is recorded in [`LogoutPlan::failures`] and the next step follows. Without
+//! a user id the routing status and presence cannot be addressed: they are recorded as failed
+//! ([`FailureCause::NoUser`]).
 //!
 //! ```
-//! use inactivity_core::json::Value;
-//! use inactivity_core::logout::{CallKind, LogoutPlan, Step, StepOutcome};
+//! use inactivity_core::logout::{LogoutPlan, Step, StepOutcome};
 //! use inactivity_core::reason::LogoutReason;
 //!
-//! let obj = |m: Vec<(&str, Value)>| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
-//! let mut plan = LogoutPlan::new(LogoutReason::Idle, true, Some("u1"));
-//! let mut calls = Vec::new();
+//! let mut plan = LogoutPlan::new(LogoutReason::Idle, Some("u1"), Some("offline-id".into()));
+//! let mut seen = Vec::new();
 //! while let Some(step) = plan.next_step() {
+//!     seen.push(match &step {
+//!         Step::Call(call) => format!("{} {}", call.method, call.path),
+//!         other => other.name().to_owned(),
+//!     });
 //!     let outcome = match &step {
-//!         Step::Call(call) => {
-//!             calls.push(format!("{} {}", call.method, call.path));
-//!             match call.kind {
-//!                 CallKind::GetRoutingStatus => StepOutcome::Response(obj(vec![("status", "OFF_QUEUE".into())])),
-//!                 CallKind::GetPresenceDefinitions => StepOutcome::Response(obj(vec![("entities", Value::Array(vec![
-//!                     obj(vec![("id", "o1".into()), ("systemPresence", "Offline".into())]),
-//!                 ]))])),
-//!                 _ => StepOutcome::Response(Value::Null),
-//!             }
-//!         }
+//!         Step::Call(_) => StepOutcome::Response(inactivity_core::json::Value::Null),
 //!         _ => StepOutcome::Done,
 //!     };
 //!     plan.handle(&step, outcome);
 //! }
-//! assert!(plan.is_finished() && plan.failures().is_empty());
-//! assert_eq!(calls, [
-//!     "GET /api/v2/users/u1/routingstatus",   // already Off Queue: no PUT
-//!     "GET /api/v2/presencedefinitions",
+//! assert!(plan.failures().is_empty());
+//! assert_eq!(seen, [
+//!     "before-logout-hook",
+//!     "acquire-lock",
+//!     "GET /api/v2/tokens/me?preserveIdleTTL=true",
+//!     "PUT /api/v2/users/u1/routingstatus",
 //!     "PATCH /api/v2/users/u1/presences/purecloud",
 //!     "DELETE /api/v2/tokens/me",
+//!     "release-lock",
+//!     "clear-tokens-hook",
+//!     "navigate",
 //! ]);
 //! ```
 
@@ -74,23 +81,27 @@ use super::json::Value;
 use super::reason::LogoutReason;
 use super::text::{concat, push_json_string, push_uri_component};
 
-/// The routing status that means "Off Queue"; any other means On Queue.
-pub const OFF_QUEUE: &str = "OFF_QUEUE";
-
 /// The `systemPresence` of the presence definition to set.
 pub const OFFLINE: &str = "Offline";
 
 /// The longest presence definition id accepted from the server, in bytes.
 pub const MAX_DEFINITION_ID_LEN: usize = 256;
 
+/// The server's idle deadline of the token, read without resetting it (not counted as activity):
+/// `{ "dateTokenIdles": "<ISO-8601>" }`, or a 401 once the token is revoked.
+pub const TOKEN_CHECK_PATH: &str = "/api/v2/tokens/me?preserveIdleTTL=true";
+
+/// The presence definitions (`{ "entities": [{ "id", "systemPresence" }] }`).
+pub const PRESENCE_DEFINITIONS_PATH: &str = "/api/v2/presencedefinitions";
+
 /// Which platform call a [`Call`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallKind {
-    /// `GET /api/v2/users/{userId}/routingstatus`.
-    GetRoutingStatus,
+    /// `GET /api/v2/tokens/me?preserveIdleTTL=true`: are the calls still needed?
+    CheckToken,
     /// `PUT /api/v2/users/{userId}/routingstatus` with `{"status":"OFF_QUEUE"}`.
     PutOffQueue,
-    /// `GET /api/v2/presencedefinitions`.
+    /// `GET /api/v2/presencedefinitions` (only when the Offline definition is not known).
     GetPresenceDefinitions,
     /// `PATCH /api/v2/users/{userId}/presences/purecloud` with the Offline definition.
     PatchPresenceOffline,
@@ -102,7 +113,7 @@ impl CallKind {
     /// A short stable name, for logs and diagnostics (`"put-off-queue"`…).
     pub fn name(self) -> &'static str {
         match self {
-            CallKind::GetRoutingStatus => "get-routing-status",
+            CallKind::CheckToken => "check-token",
             CallKind::PutOffQueue => "put-off-queue",
             CallKind::GetPresenceDefinitions => "get-presence-definitions",
             CallKind::PatchPresenceOffline => "patch-presence-offline",
@@ -129,14 +140,18 @@ pub struct Call {
 pub enum Step {
     /// Run the app's `beforeLogout` hook (bounded time).
     BeforeLogoutHook,
+    /// Request the session's logout lock and wait for it (no time bound): report
+    /// [`StepOutcome::Done`] when granted, [`StepOutcome::Failed`] when there are no Web Locks.
+    AcquireLock,
     /// Make this call; report [`StepOutcome::Response`] with the JSON body of a 2xx answer
-    /// (`Value::Null` when it has none), else [`StepOutcome::Failed`].
+    /// (`Value::Null` when it has none), [`StepOutcome::Unauthorized`] for a 401, else
+    /// [`StepOutcome::Failed`].
     Call(Call),
+    /// Release the logout lock (it was granted).
+    ReleaseLock,
     /// Run the app's `clearTokens` hook.
     ClearTokensHook,
-    /// Save the return location (path, query, fragment) for after the next sign-in.
-    SaveReturnLocation,
-    /// Navigate to the login URL (with the `state` carrying the return location).
+    /// Go to the login URL — with the page to come back to when [`LogoutPlan::saves_return`].
     Navigate,
 }
 
@@ -145,16 +160,12 @@ impl Step {
     pub fn name(&self) -> &'static str {
         match self {
             Step::BeforeLogoutHook => "before-logout-hook",
+            Step::AcquireLock => "acquire-lock",
             Step::Call(call) => call.kind.name(),
+            Step::ReleaseLock => "release-lock",
             Step::ClearTokensHook => "clear-tokens-hook",
-            Step::SaveReturnLocation => "save-return-location",
             Step::Navigate => "navigate",
         }
-    }
-
-    /// Whether the step is a call to the platform API (skipped by non-leaders and after a 401).
-    pub fn is_server_call(&self) -> bool {
-        matches!(self, Step::Call(_))
     }
 
     /// The kind of call, for a [`Step::Call`].
@@ -169,10 +180,13 @@ impl Step {
 /// How a step went.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepOutcome {
-    /// A hook returned (or a local step succeeded).
+    /// A hook returned, the lock was granted, a local step succeeded.
     Done,
-    /// It failed: 4xx, 5xx, network error, timeout, the hook threw or hung.
+    /// It failed: 4xx (but 401), 5xx, network error, no answer within the bound, the hook threw
+    /// or hung, no Web Locks.
     Failed,
+    /// A call answered 401: the token is revoked.
+    Unauthorized,
     /// A call answered 2xx with this JSON body (`Value::Null` when there is none).
     Response(Value),
 }
@@ -181,10 +195,9 @@ pub enum StepOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureCause {
-    /// The layer reported [`StepOutcome::Failed`].
+    /// The layer reported [`StepOutcome::Failed`] (or a 401 on a call other than the check).
     Failed,
-    /// The outcome did not fit the step (e.g. `Done` without the routing status); treated as a
-    /// failure.
+    /// The outcome did not fit the step (e.g. `Done` for a call); treated as a failure.
     UnexpectedOutcome,
     /// The presence definitions had no usable `Offline` one: presence was not set Offline.
     NoOfflineDefinition,
@@ -204,13 +217,14 @@ pub struct Failure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     BeforeLogout,
-    RoutingStatus,
+    Lock,
+    Check,
     OffQueue,
     PresenceDefinitions,
     PresenceOffline,
     Revoke,
+    Unlock,
     ClearTokens,
-    SaveReturn,
     Navigate,
     Finished,
 }
@@ -218,14 +232,15 @@ enum Stage {
 impl Stage {
     fn next(self) -> Stage {
         match self {
-            Stage::BeforeLogout => Stage::RoutingStatus,
-            Stage::RoutingStatus => Stage::OffQueue,
+            Stage::BeforeLogout => Stage::Lock,
+            Stage::Lock => Stage::Check,
+            Stage::Check => Stage::OffQueue,
             Stage::OffQueue => Stage::PresenceDefinitions,
             Stage::PresenceDefinitions => Stage::PresenceOffline,
             Stage::PresenceOffline => Stage::Revoke,
-            Stage::Revoke => Stage::ClearTokens,
-            Stage::ClearTokens => Stage::SaveReturn,
-            Stage::SaveReturn => Stage::Navigate,
+            Stage::Revoke => Stage::Unlock,
+            Stage::Unlock => Stage::ClearTokens,
+            Stage::ClearTokens => Stage::Navigate,
             Stage::Navigate | Stage::Finished => Stage::Finished,
         }
     }
@@ -235,24 +250,42 @@ impl Stage {
 #[derive(Debug, Clone)]
 pub struct LogoutPlan {
     reason: LogoutReason,
-    leader: bool,
     /// `/api/v2/users/{userId}` (the id percent-encoded), when the user is known.
     user_path: Option<String>,
     stage: Stage,
     pending: Option<Step>,
-    put_off_queue: bool,
     offline_id: Option<String>,
+    locked: bool,
+    save_return: bool,
     failures: Vec<Failure>,
 }
 
+/// The Offline definition's id in a `GET /api/v2/presencedefinitions` answer
+/// (`{ "entities": [{ "id", "systemPresence" }] }`): the first whose `systemPresence` is
+/// `Offline` (case-insensitive) with a usable id.
+pub fn offline_definition(body: &Value) -> Option<String> {
+    body.get("entities")?
+        .as_array()?
+        .iter()
+        .filter_map(|d| {
+            let id = d.get("id")?.as_str()?;
+            let system = d.get("systemPresence")?.as_str()?;
+            (system.trim().eq_ignore_ascii_case(OFFLINE)
+                && !id.trim().is_empty()
+                && id.len() <= MAX_DEFINITION_ID_LEN)
+                .then(|| String::from(id))
+        })
+        .next()
+}
+
 impl LogoutPlan {
-    /// The plan for a logout for `reason` of the user `user_id` (`None`: not known). `leader`:
-    /// this tab makes the server calls; `false` when another tab does (normally the case for
-    /// [`LogoutReason::OtherTab`]).
-    pub fn new(reason: LogoutReason, leader: bool, user_id: Option<&str>) -> Self {
+    /// The plan for a logout for `reason` of the user `user_id` (`None`: not known), with the
+    /// Offline presence definition's id when it was learnt before (`None`: the plan reads it).
+    /// The page to come back to is saved for every reason but [`LogoutReason::User`] (see
+    /// [`LogoutPlan::with_return`]).
+    pub fn new(reason: LogoutReason, user_id: Option<&str>, offline_id: Option<String>) -> Self {
         LogoutPlan {
             reason,
-            leader,
             user_path: user_id.map(|id| {
                 let mut path = String::from("/api/v2/users/");
                 push_uri_component(&mut path, id);
@@ -260,10 +293,19 @@ impl LogoutPlan {
             }),
             stage: Stage::BeforeLogout,
             pending: None,
-            put_off_queue: true,
-            offline_id: None,
+            offline_id,
+            locked: false,
+            save_return: reason != LogoutReason::User,
             failures: Vec::new(),
         }
+    }
+
+    /// The same plan, saving the page to come back to or not (a user's own sign-out saves it
+    /// only when asked).
+    #[must_use]
+    pub fn with_return(mut self, save_return: bool) -> Self {
+        self.save_return = save_return;
+        self
     }
 
     /// The step to perform now; `None` when the plan is finished. Until that step is reported
@@ -274,24 +316,31 @@ impl LogoutPlan {
             return Some(step.clone());
         }
         loop {
+            let calls = self.makes_server_calls();
             let step = match self.stage {
                 Stage::BeforeLogout => Some(Step::BeforeLogoutHook),
-                Stage::RoutingStatus => {
-                    self.user_call(CallKind::GetRoutingStatus, "GET", "/routingstatus", None)
-                }
-                Stage::OffQueue if self.put_off_queue => self.user_call(
+                Stage::Lock if calls => Some(Step::AcquireLock),
+                Stage::Check if calls => Some(self.call(
+                    CallKind::CheckToken,
+                    "GET",
+                    String::from(TOKEN_CHECK_PATH),
+                    None,
+                )),
+                Stage::OffQueue if calls => self.user_call(
                     CallKind::PutOffQueue,
                     "PUT",
                     "/routingstatus",
                     Some(String::from(r#"{"status":"OFF_QUEUE"}"#)),
                 ),
-                Stage::PresenceDefinitions => self.call(
-                    CallKind::GetPresenceDefinitions,
-                    "GET",
-                    String::from("/api/v2/presencedefinitions"),
-                    None,
-                ),
-                Stage::PresenceOffline => match self.offline_id.clone() {
+                Stage::PresenceDefinitions if calls && self.offline_id.is_none() => {
+                    Some(self.call(
+                        CallKind::GetPresenceDefinitions,
+                        "GET",
+                        String::from(PRESENCE_DEFINITIONS_PATH),
+                        None,
+                    ))
+                }
+                Stage::PresenceOffline if calls => match self.offline_id.clone() {
                     Some(id) => {
                         let mut body = String::from(r#"{"presenceDefinition":{"id":"#);
                         push_json_string(&mut body, &id);
@@ -305,17 +354,17 @@ impl LogoutPlan {
                     }
                     None => None,
                 },
-                Stage::Revoke => self.call(
+                Stage::Revoke if calls => Some(self.call(
                     CallKind::RevokeToken,
                     "DELETE",
                     String::from("/api/v2/tokens/me"),
                     None,
-                ),
-                Stage::OffQueue => None,
+                )),
+                Stage::Unlock if self.locked => Some(Step::ReleaseLock),
                 Stage::ClearTokens => Some(Step::ClearTokensHook),
-                Stage::SaveReturn => Some(Step::SaveReturnLocation),
                 Stage::Navigate => Some(Step::Navigate),
                 Stage::Finished => return None,
+                _ => None,
             };
             match step {
                 Some(step) => {
@@ -335,51 +384,35 @@ impl LogoutPlan {
         }
         self.pending = None;
         self.stage = self.stage.next();
-        let cause = match (step.call_kind(), outcome) {
-            (_, StepOutcome::Failed) => Some(FailureCause::Failed),
-            (Some(CallKind::GetRoutingStatus), StepOutcome::Response(body)) => {
-                match body.get("status").and_then(Value::as_str) {
-                    Some(status) => {
-                        self.put_off_queue = !status.trim().eq_ignore_ascii_case(OFF_QUEUE);
-                        None
-                    }
-                    None => Some(FailureCause::UnexpectedOutcome),
-                }
+        let cause = match (step, step.call_kind(), outcome) {
+            (Step::AcquireLock, _, StepOutcome::Done) => {
+                self.locked = true;
+                None
             }
-            (Some(CallKind::GetPresenceDefinitions), StepOutcome::Response(body)) => {
-                let Some(entities) = body.get("entities").and_then(Value::as_array) else {
-                    return self.fail(step, FailureCause::UnexpectedOutcome);
-                };
-                self.offline_id = entities
-                    .iter()
-                    .filter_map(|d| {
-                        let id = d.get("id")?.as_str()?;
-                        let system = d.get("systemPresence")?.as_str()?;
-                        (system.trim().eq_ignore_ascii_case(OFFLINE)
-                            && !id.trim().is_empty()
-                            && id.len() <= MAX_DEFINITION_ID_LEN)
-                            .then(|| String::from(id))
-                    })
-                    .next();
+            (_, Some(CallKind::CheckToken), StepOutcome::Unauthorized) => {
+                // Nothing left to do at the server.
+                self.stage = Stage::Unlock;
+                None
+            }
+            (_, Some(CallKind::CheckToken), _) => None,
+            (_, _, StepOutcome::Failed | StepOutcome::Unauthorized) => Some(FailureCause::Failed),
+            (_, Some(CallKind::GetPresenceDefinitions), StepOutcome::Response(body)) => {
+                self.offline_id = offline_definition(&body);
                 self.offline_id
                     .is_none()
                     .then_some(FailureCause::NoOfflineDefinition)
             }
-            (Some(_), StepOutcome::Response(_)) | (None, StepOutcome::Done) => None,
-            (Some(_), StepOutcome::Done) | (None, StepOutcome::Response(_)) => {
+            (_, Some(_), StepOutcome::Response(_)) | (_, None, StepOutcome::Done) => None,
+            (_, Some(_), StepOutcome::Done) | (_, None, StepOutcome::Response(_)) => {
                 Some(FailureCause::UnexpectedOutcome)
             }
         };
         if let Some(cause) = cause {
-            self.fail(step, cause);
+            self.failures.push(Failure {
+                step: step.name(),
+                cause,
+            });
         }
-    }
-
-    fn fail(&mut self, step: &Step, cause: FailureCause) {
-        self.failures.push(Failure {
-            step: step.name(),
-            cause,
-        });
     }
 
     /// Why the user is being logged out.
@@ -387,15 +420,19 @@ impl LogoutPlan {
         self.reason
     }
 
-    /// Whether this tab makes the server calls.
-    pub fn leader(&self) -> bool {
-        self.leader
+    /// Whether the plan includes the server calls at all (see [`LogoutReason::makes_calls`]).
+    pub fn makes_server_calls(&self) -> bool {
+        self.reason.makes_calls()
     }
 
-    /// Whether the plan includes the server calls at all: leader, and the token not already
-    /// revoked by the server.
-    pub fn makes_server_calls(&self) -> bool {
-        self.leader && self.reason != LogoutReason::ServerRevoked
+    /// Whether [`Step::Navigate`] saves the page to come back to after signing in again.
+    pub fn saves_return(&self) -> bool {
+        self.save_return
+    }
+
+    /// Whether the logout lock is held (granted and not released yet).
+    pub fn holds_lock(&self) -> bool {
+        self.locked && self.stage <= Stage::Unlock
     }
 
     /// The steps that failed so far, in order; the plan went on after each.
@@ -408,20 +445,19 @@ impl LogoutPlan {
         self.stage == Stage::Finished
     }
 
-    /// A call, when this tab makes the server calls.
     fn call(
         &self,
         kind: CallKind,
         method: &'static str,
         path: String,
         body: Option<String>,
-    ) -> Option<Step> {
-        self.makes_server_calls().then_some(Step::Call(Call {
+    ) -> Step {
+        Step::Call(Call {
             kind,
             method,
             path,
             body,
-        }))
+        })
     }
 
     /// A call about the user (`/api/v2/users/{userId}` + `suffix`); without a user id it cannot
@@ -433,11 +469,8 @@ impl LogoutPlan {
         suffix: &str,
         body: Option<String>,
     ) -> Option<Step> {
-        if !self.makes_server_calls() {
-            return None;
-        }
         match &self.user_path {
-            Some(user) => self.call(kind, method, concat(&[user, suffix]), body),
+            Some(user) => Some(self.call(kind, method, concat(&[user, suffix]), body)),
             None => {
                 self.failures.push(Failure {
                     step: kind.name(),

@@ -32,19 +32,23 @@ pub enum LogoutReason {
     OtherTab,
     /// `"host-request"`: the page embedding this client (an allowed parent origin) asked for it.
     HostRequest,
+    /// `"user"`: the user signed out (`tracker.signOut()`): the same sequence as an idle logout.
+    User,
 }
 
 impl LogoutReason {
     /// Every reason, in declaration order.
-    pub const ALL: [LogoutReason; 5] = [
+    pub const ALL: [LogoutReason; 6] = [
         LogoutReason::Idle,
         LogoutReason::Slept,
         LogoutReason::ServerRevoked,
         LogoutReason::OtherTab,
         LogoutReason::HostRequest,
+        LogoutReason::User,
     ];
 
-    /// The wire form: `"idle"`, `"slept"`, `"server-revoked"`, `"other-tab"` or `"host-request"`.
+    /// The wire form: `"idle"`, `"slept"`, `"server-revoked"`, `"other-tab"`, `"host-request"` or
+    /// `"user"`.
     ///
     /// ```
     /// use inactivity_core::reason::LogoutReason;
@@ -57,6 +61,7 @@ impl LogoutReason {
             LogoutReason::ServerRevoked => "server-revoked",
             LogoutReason::OtherTab => "other-tab",
             LogoutReason::HostRequest => "host-request",
+            LogoutReason::User => "user",
         }
     }
 
@@ -70,6 +75,19 @@ impl LogoutReason {
     /// ```
     pub fn parse(s: &str) -> Option<Self> {
         LogoutReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this tab's own logout makes the server calls (Off Queue, Offline, revoke):
+    /// not when another tab logged out (that tab makes them: a tab told to log out never
+    /// calls), nor when the server already revoked the token (every call would be a 401).
+    ///
+    /// ```
+    /// use inactivity_core::reason::LogoutReason;
+    /// assert!(LogoutReason::Idle.makes_calls());
+    /// assert!(!LogoutReason::OtherTab.makes_calls());
+    /// ```
+    pub fn makes_calls(self) -> bool {
+        !matches!(self, LogoutReason::OtherTab | LogoutReason::ServerRevoked)
     }
 }
 

@@ -41,7 +41,7 @@ use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use core::fmt;
 
 use origin::{strip_same_origin, Origin};
-pub use state::{decode_state, encode_state, resume_location, SavedState};
+pub use state::{decode_state, encode_state, login_target, resume_location, SavedState};
 
 /// The longest accepted location, in bytes.
 pub const MAX_RETURN_TO_LEN: usize = 2048;

@@ -50,6 +50,34 @@ pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), Ret
     Ok((nonce, ReturnTo::parse(&location, origin)?))
 }
 
+/// Where to send the user to sign in so that they come back to `here` (the page's path, query
+/// and fragment) afterwards: `login_url` with the `state` carrying `here` and `nonce` appended,
+/// and that `state` (to save in this browser's storage). When `here` is not a location to come
+/// back to, the plain login URL and no `state`.
+///
+/// ```
+/// use inactivity_core::return_to::login_target;
+/// let (url, state) = login_target("/login?x=1", "/agent#q", "https://a.example", "n1");
+/// let state = state.unwrap();
+/// assert_eq!(url, format!("/login?x=1&state={state}"));
+/// assert_eq!(login_target("/login", "//evil", "https://a.example", "n1"), ("/login".to_owned(), None));
+/// ```
+pub fn login_target(
+    login_url: &str,
+    here: &str,
+    origin: &str,
+    nonce: &str,
+) -> (String, Option<String>) {
+    let Ok(return_to) = ReturnTo::parse(here, origin) else {
+        return (String::from(login_url), None);
+    };
+    // Only URL-safe characters: it needs no escaping in a query.
+    let state = encode_state(&return_to, nonce);
+    let separator = if login_url.contains('?') { "&" } else { "?" };
+    let url = crate::text::concat(&[login_url, separator, "state=", &state]);
+    (url, Some(state))
+}
+
 /// What this browser's storage says about the `state` it issued before sending the user to
 /// sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
