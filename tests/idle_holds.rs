@@ -83,6 +83,7 @@ fn logout(reason: LogoutReason) -> Action {
 const KEEP: Action = Action::KeepAlive;
 const CHECK: Action = Action::CheckServerDeadline;
 const CLEARED: Action = Action::WarningCleared;
+const VERIFY: Action = Action::VerifyHold;
 
 /// Feeds `events` to a machine created at 0 with `config`; answers every server check at once
 /// with "nothing later"; returns the machine and every action as `(now, action)`.
@@ -332,10 +333,14 @@ fn another_tabs_hold_lasts_its_lease_unless_renewed() {
         (end + T - W, warn(W)),
         (end + T, logout(Idle)),
     ]);
-    // Renewed every minute: held; no keep-alive here (the tab that holds makes them).
+    // Renewed every minute: held; no keep-alive here (the tab that holds makes them), but the
+    // server is asked at this tab's own expiry and once per timeout after: another tab's hold
+    // is believed only while the server agrees.
     let renewals: Vec<Ev> = (1..60).map(|k| Remote("b", 7, MIN, k * MIN, k * MIN)).collect();
     let (m, got) = run_timer(cfg(), &renewals, HOUR);
-    assert_eq!(got, [(MIN, began(remote("b", 7, MIN)))]);
+    let mut expected = vec![(MIN, began(remote("b", 7, MIN)))];
+    expected.extend((1..=12).map(|k| (k * T, VERIFY)));
+    assert_eq!(got, expected);
     assert!(m.is_held());
     assert_eq!(m.held_until_ms(), Some(59 * MIN + lease));
     // An announcement sent long ago (delivered late) renews only from when it was sent.
@@ -388,8 +393,9 @@ fn times_from_the_future_are_invalid_and_a_hold_never_revives_an_expired_session
     }
     // Began before this machine's expiry, heard of late (this tab could not run): the other tab
     // held the session meanwhile — no logout.
+    // (Its own expiry passed: it asks the server whether the hold is real.)
     let (m, got) = run(cfg(), &[Remote("b", 1, 4 * MIN, 9 * MIN, 9 * MIN)]);
-    assert_eq!(got, [(9 * MIN, began(remote("b", 1, 4 * MIN)))]);
+    assert_eq!(got, [(9 * MIN, began(remote("b", 1, 4 * MIN))), (9 * MIN, VERIFY)]);
     assert!(!m.is_logged_out());
     // Began after it: the session was already over.
     let (_, got) = run(cfg(), &[Remote("b", 1, 6 * MIN, 9 * MIN, 9 * MIN)]);

@@ -135,6 +135,7 @@ proptest! {
                     Action::HoldEnded { at_ms, .. } => prop_assert!(at_ms <= now),
                     Action::HoldBegan { hold } => prop_assert!(hold.since_ms <= now),
                     Action::CheckServerDeadline | Action::WarningCleared | Action::KeepAlive => {}
+                    Action::VerifyHold => prop_assert!(held, "a hold check while not held"),
                 }
             }
         }

@@ -1,12 +1,11 @@
 //! The cross-tab decisions (`core::tabs`): scope names, the storage records, the start value of
-//! a new tab, the logout role. (The `TabSync` driver alone: `tests/tabs_driver/`; several tabs
+//! a new tab. (The `TabSync` driver alone: `tests/tabs_driver/`; several tabs
 //! on a virtual clock, where the traffic bound is measured: `tests/tabs_simulation/`.)
 
-use inactivity_core::reason::LogoutReason::{self, *};
 use inactivity_core::tabs::FUTURE_TOLERANCE_MS;
 use inactivity_core::tabs::{
-    abandoned, logout_role, parse_ms, record_at_logout, replaces_stored, scope_of_key,
-    start_last_activity, Calls, LockOutcome, LogoutRecord, Role, Scope, ABANDONED_AFTER_MS,
+    abandoned, parse_ms, replaces_stored, scope_of_key, start_last_activity, Calls, LogoutRecord,
+    Scope, ABANDONED_AFTER_MS,
 };
 
 const SEC: u64 = 1_000;
@@ -148,69 +147,6 @@ fn logout_records_are_parsed_strictly() {
         };
         assert_eq!(LogoutRecord::parse(&rec.encode()), Some(rec));
     }
-}
-
-#[test]
-fn the_record_written_at_logout() {
-    // (existing, reason, started, now) → written
-    let check = |existing, reason, expected| {
-        assert_eq!(
-            record_at_logout(existing, reason, 100, 500),
-            expected,
-            "{existing:?} {reason:?}"
-        );
-    };
-    check(None, Idle, record(500, Calls::Pending));
-    check(None, Slept, record(500, Calls::Pending));
-    check(None, HostRequest, record(500, Calls::Pending));
-    check(None, ServerRevoked, record(500, Calls::Done));
-    check(None, OtherTab, None);
-    // A record of an earlier session is replaced; one of this session is the truth.
-    check(record(50, Calls::Done), Idle, record(500, Calls::Pending));
-    check(record(100, Calls::Done), Idle, None);
-    check(record(300, Calls::Started), Slept, None);
-    check(record(300, Calls::Pending), ServerRevoked, None);
-}
-
-#[test]
-fn exactly_one_leader_whatever_the_order_of_the_lock_grants() {
-    use Calls::*;
-    use LockOutcome::*;
-    const STARTED: u64 = 100;
-    let check = |reason: LogoutReason, lock, rec: Option<LogoutRecord>, expected: Role| {
-        assert_eq!(
-            logout_role(reason, lock, rec, STARTED, STARTED + 1_000),
-            expected,
-            "{reason:?} {lock:?} {rec:?}"
-        );
-    };
-    // Granted: the record of this session decides.
-    check(Idle, Granted, record(200, Pending), Role::Leader);
-    check(OtherTab, Granted, record(200, Pending), Role::Leader);
-    check(Idle, Granted, record(200, Started), Role::Leader); // the holder was closed mid-way
-    check(OtherTab, Granted, record(200, Started), Role::Leader);
-    check(Idle, Granted, record(200, Done), Role::Follower);
-    check(OtherTab, Granted, record(200, Done), Role::Follower);
-    // No record of this session: the sender could not take part; it makes the calls itself.
-    check(Idle, Granted, None, Role::Leader);
-    check(HostRequest, Granted, record(50, Done), Role::Leader);
-    check(OtherTab, Granted, None, Role::Follower);
-    check(OtherTab, Granted, record(50, Started), Role::Follower);
-    // Timed out (the holder is frozen, or slow after a burst): unless the record says the
-    // calls are done, this tab makes them itself — they are idempotent, twice beats never.
-    check(Idle, TimedOut, None, Role::Leader);
-    check(Idle, TimedOut, record(200, Pending), Role::Leader);
-    check(OtherTab, TimedOut, record(200, Started), Role::Leader);
-    check(OtherTab, TimedOut, record(200, Done), Role::Follower);
-    check(Idle, TimedOut, record(200, Done), Role::Follower);
-    check(OtherTab, TimedOut, None, Role::Follower);
-    // No Web Locks (a cross-site iframe): a logout of its own leads.
-    check(Slept, Unavailable, None, Role::Leader);
-    check(HostRequest, Unavailable, record(200, Pending), Role::Leader);
-    check(OtherTab, Unavailable, None, Role::Follower);
-    // Nothing left to call after a server revocation.
-    check(ServerRevoked, Granted, None, Role::Follower);
-    check(ServerRevoked, Unavailable, None, Role::Follower);
 }
 
 #[test]

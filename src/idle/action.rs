@@ -41,6 +41,15 @@ pub enum Action {
     /// jumps — and once more when the last hold of this tab is released or expires, so that
     /// the server's deadline too runs from the end of the hold.
     KeepAlive,
+    /// This tab is held only by other tabs' holds, and its own timeout has passed since the last
+    /// activity it knows of (or since the last such check): ask the server for its idle deadline
+    /// without resetting it (`GET /api/v2/tokens/me?preserveIdleTTL=true`, not counted) and
+    /// report it with [`IdleMachine::handle_hold_verdict`]; a 401 is a logout for
+    /// [`LogoutReason::ServerRevoked`](crate::reason::LogoutReason::ServerRevoked). Another
+    /// tab's hold is believed only as long as the server agrees: a real hold keeps the server's
+    /// deadline alive with its keep-alives, a forged or stale hold message does not. Emitted at
+    /// most once per timeout while so held, however far time jumps.
+    VerifyHold,
     /// A hold began — in this tab or (`hold.tab` is `Some`) in another tab of the session: for
     /// the activity log and the embedding page. Any warning shown is cleared first.
     HoldBegan {

@@ -45,6 +45,17 @@ impl IdleMachine {
         )
     }
 
+    /// When a tab held only by other tabs' holds asks the server next: its own expiry, and
+    /// once per timeout after the last such check ([`Action::VerifyHold`]).
+    fn hold_check_due_ms(&self) -> Option<u64> {
+        if !self.is_held() || self.holds.iter().any(Entry::is_local) {
+            return None;
+        }
+        let timeout = self.config.timeout_ms?;
+        let again = self.last_hold_check_ms.map(|t| t.saturating_add(timeout));
+        Some(self.expiry_ms()?.max(again.unwrap_or(0)))
+    }
+
     /// The true next deadline, from the state alone.
     fn next_deadline_ms(&self) -> Option<u64> {
         if self.is_logged_out() {
@@ -52,11 +63,14 @@ impl IdleMachine {
         }
         if self.is_held() {
             let max_hold = self.config.max_hold_ms;
-            let end = self.holds.iter().map(|e| e.end_ms(max_hold)).min();
-            return match (end, self.keep_alive_due_ms()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            return [
+                self.holds.iter().map(|e| e.end_ms(max_hold)).min(),
+                self.keep_alive_due_ms(),
+                self.hold_check_due_ms(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
         }
         let expiry = self.expiry_ms()?;
         match self.phase {
@@ -100,6 +114,7 @@ impl IdleMachine {
             self.since_ms = self.since_ms.saturating_sub(back);
             self.local_ms = self.local_ms.saturating_sub(back);
             self.last_keep_alive_ms = self.last_keep_alive_ms.map(|k| k.saturating_sub(back));
+            self.last_hold_check_ms = self.last_hold_check_ms.map(|k| k.saturating_sub(back));
             self.postponed_ms = self.postponed_ms.map(|p| p.saturating_sub(back));
             for entry in &mut self.holds {
                 entry.shift_back(back);
@@ -177,6 +192,10 @@ impl IdleMachine {
             // No countdown while held: no warning, no idle logout.
             self.leave_window();
             self.keep_alive(now_ms);
+            if self.hold_check_due_ms().is_some_and(|due| now_ms >= due) {
+                self.push(Action::VerifyHold);
+                self.last_hold_check_ms = Some(now_ms);
+            }
             return;
         }
         let Some(expiry) = self.expiry_ms() else {
@@ -290,7 +309,7 @@ impl IdleMachine {
     /// hold).
     pub(super) fn push(&mut self, action: Action) {
         match action {
-            Action::CheckServerDeadline | Action::KeepAlive => {
+            Action::CheckServerDeadline | Action::KeepAlive | Action::VerifyHold => {
                 if self.actions.contains(&action) {
                     return;
                 }

@@ -33,7 +33,6 @@
 use alloc::string::String;
 use core::fmt;
 
-#[cfg(doc)]
 use super::IdleMachine;
 
 /// The default max hold duration (`maxHoldSeconds`): 4 hours.
@@ -209,6 +208,20 @@ pub fn check_max_hold_seconds(seconds: u64) -> Result<u64, HoldError> {
         Ok(seconds.saturating_mul(1000))
     } else {
         Err(HoldError::MaxHoldOutOfRange)
+    }
+}
+
+impl IdleMachine {
+    /// The answer to [`Action::VerifyHold`](super::Action::VerifyHold): the server's idle
+    /// deadline for the token (`None`: the call failed or said none). A deadline that has passed
+    /// means no tab kept the session alive at the server — the hold this tab believed is not
+    /// real, or its tab is gone: log out for
+    /// [`LogoutReason::ServerRevoked`](crate::reason::LogoutReason::ServerRevoked). Nothing
+    /// learnt, nothing changes.
+    pub fn handle_hold_verdict(&mut self, server_deadline_ms: Option<u64>, now_ms: u64) {
+        if server_deadline_ms.is_some_and(|d| d <= now_ms) {
+            self.handle_logout(crate::reason::LogoutReason::ServerRevoked, now_ms);
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! Several tabs, one session: the cross-tab wire codec and the decisions of the browser layer's
-//! cross-tab sync, so the browser layer (`web/client/src/tabs.rs`, `leader.rs`) only moves bytes.
+//! Several tabs, one session: the cross-tab wire codec and the decisions of a tab's cross-tab
+//! sync, which [`Tab`](crate::tab::Tab) drives.
 //!
 //! One concept per file, everything re-exported here (and under the older path
 //! `inactivity_core::tabs`):
@@ -17,10 +17,8 @@
 //!   activity a tab starts from (the shared one, unless it belongs to a session that already
 //!   ended or expired: a fresh sign-in must never inherit a dead session, it would log out at
 //!   once and loop back to the login page), and [`abandoned`] sessions' keys;
-//! * [`record`]: [`LogoutRecord`] and [`logout_role`], which tab makes the server-side logout
-//!   calls. The tabs that log out queue on one Web Lock; the first one granted makes the calls,
-//!   and the record in storage tells the next ones that they are done (or, if the leader was
-//!   closed mid-way, that they must take over);
+//! * [`record`]: [`LogoutRecord`], when the session ended and how far its server calls got (which
+//!   tab makes them is decided with the server: see [`crate::logout`]);
 //! * [`sync`]: [`TabSync`], the driver of one tab (sans-IO, like
 //!   [`IdleMachine`](crate::idle::IdleMachine)): local activity, holds, messages from other
 //!   tabs, wake-ups, and what to broadcast and store — at most about one activity message per
@@ -64,10 +62,7 @@ pub use codec::{
     decode, encode, is_valid_tab_id, TabMessage, ACTIVITY_BROADCAST_INTERVAL_MS, MAX_MESSAGE_LEN,
     MAX_TAB_ID_LEN, PROTOCOL_VERSION,
 };
-pub use record::{
-    logout_role, record_at_logout, valid_record, Calls, LockOutcome, LogoutRecord, Role,
-    LEADER_WAIT_MS,
-};
+pub use record::{valid_record, Calls, LogoutRecord};
 pub use scope::{scope_of_key, Scope, NAMESPACE};
 pub use shared::{
     abandoned, parse_ms, replaces_stored, start_last_activity, Shared, ABANDONED_AFTER_MS,

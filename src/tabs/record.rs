@@ -1,4 +1,7 @@
-//! The logout record in storage, and which tab makes the server-side logout calls.
+//! The logout record in storage: when the session ended and how far its server calls got. It
+//! tells a tab that wakes up that the session ended meanwhile, and a newcomer not to inherit
+//! a dead session; which tab makes the calls is decided with the server, not with it (see
+//! `crate::logout`), so it is otherwise for diagnostics.
 
 #![deny(
     clippy::arithmetic_side_effects,
@@ -11,15 +14,10 @@
 use alloc::string::String;
 
 use crate::idle::is_future;
-use crate::reason::LogoutReason;
 use crate::text::push_dec;
 
 use super::shared::parse_ms;
 
-/// How long a tab that logs out waits for the logout lock (held by the tab making the server
-/// calls) before it goes on without it. The holder may be frozen: it must never block the others
-/// for longer. A tab that gives up makes the calls itself unless the record says they are done.
-pub const LEADER_WAIT_MS: u64 = 10_000;
 /// How far the server-side logout calls of a logout are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Calls {
@@ -27,7 +25,7 @@ pub enum Calls {
     Pending,
     /// A tab holding the logout lock started them.
     Started,
-    /// They are done (or none are needed: the token was already revoked).
+    /// They are done (or none were needed: the server had revoked the token).
     Done,
 }
 
@@ -93,93 +91,6 @@ impl LogoutRecord {
     /// session ended after the tab started), rather than an earlier one.
     pub fn ends_session_of(&self, started_ms: u64) -> bool {
         self.ended_ms >= started_ms
-    }
-}
-
-/// The record a tab writes when it logs out for `reason` at `now_ms`, given the `existing`
-/// one; `None`: write nothing. Only a tab logging out for its own reason writes, and never over
-/// a record of its own session (another tab got there first: its record is the truth). A
-/// logout for [`LogoutReason::ServerRevoked`] needs no calls (the token is dead): `Done` at once.
-pub fn record_at_logout(
-    existing: Option<LogoutRecord>,
-    reason: LogoutReason,
-    started_ms: u64,
-    now_ms: u64,
-) -> Option<LogoutRecord> {
-    let existing = valid_record(existing, now_ms);
-    if reason == LogoutReason::OtherTab || existing.is_some_and(|r| r.ends_session_of(started_ms)) {
-        return None;
-    }
-    let calls = if reason == LogoutReason::ServerRevoked {
-        Calls::Done
-    } else {
-        Calls::Pending
-    };
-    Some(LogoutRecord {
-        ended_ms: now_ms,
-        calls,
-    })
-}
-/// How the wait for the logout lock ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockOutcome {
-    /// This tab holds the lock.
-    Granted,
-    /// Another tab held it for longer than [`LEADER_WAIT_MS`] (e.g. it is frozen).
-    TimedOut,
-    /// No Web Locks: missing, or denied (a cross-site iframe).
-    Unavailable,
-}
-
-/// Whether a tab makes the server-side logout calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// This tab makes them.
-    Leader,
-    /// Another tab makes them (or made them), or nobody can without risking doing them twice.
-    Follower,
-}
-
-/// Which role a tab that logs out for `reason` takes, once its wait for the logout lock ended
-/// with `lock`, given the record it then reads (ignored when from the future) and its own start
-/// time.
-///
-/// * Lock granted: the record of this session says `Done` → follower; `Pending` → leader (the
-///   first tab granted makes the calls); `Started` → leader too: the tab that started them let
-///   the lock go without finishing — it was closed mid-logout — so this one takes over. No
-///   record of this session: leader for a logout of its own, follower for
-///   [`LogoutReason::OtherTab`] (the tab that sent it could not take part: no storage or no
-///   locks, and makes the calls itself).
-/// * Timed out (the holder is frozen, or busy after a burst of wake-ups): as if granted. Unless
-///   the record says the calls are done, this tab makes them itself: they are idempotent, and
-///   twice beats never (a station left On Queue and Online is worse than a repeated call).
-/// * No Web Locks: leader for a logout of its own, follower for `OtherTab`.
-///
-/// [`LogoutReason::ServerRevoked`] is always a follower: there is nothing left to call.
-pub fn logout_role(
-    reason: LogoutReason,
-    lock: LockOutcome,
-    record: Option<LogoutRecord>,
-    started_ms: u64,
-    now_ms: u64,
-) -> Role {
-    let record = valid_record(record, now_ms);
-    let own = reason != LogoutReason::OtherTab;
-    if reason == LogoutReason::ServerRevoked {
-        return Role::Follower;
-    }
-    let leader_if = |yes: bool| if yes { Role::Leader } else { Role::Follower };
-    match lock {
-        LockOutcome::Unavailable => leader_if(own),
-        LockOutcome::Granted | LockOutcome::TimedOut => {
-            match record.filter(|r| r.ends_session_of(started_ms)) {
-                Some(LogoutRecord {
-                    calls: Calls::Done, ..
-                }) => Role::Follower,
-                Some(_) => Role::Leader,
-                None => leader_if(own),
-            }
-        }
     }
 }
 

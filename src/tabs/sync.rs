@@ -281,9 +281,8 @@ impl TabSync {
     /// elsewhere (a logout message, or the logout record at a wake-up): then the machine may
     /// still report its own `idle`/`slept` (its expiry had passed first), but an echo could
     /// reach tabs of a newer session. Returns whether the logout is this tab's own: only then
-    /// may it write the logout record and make the server calls (pass
-    /// [`LogoutReason::OtherTab`] to [`record_at_logout`](super::record_at_logout) and
-    /// [`logout_role`](super::logout_role) otherwise).
+    /// may it write the logout record and make the server calls (plan the logout for
+    /// [`LogoutReason::OtherTab`] otherwise).
     pub fn handle_logout(&mut self, reason: LogoutReason) -> bool {
         let own = reason != LogoutReason::OtherTab && !self.ended_elsewhere;
         if own {

@@ -8,11 +8,10 @@
 //! crash. No real time passes: hour-long scenarios run in milliseconds.
 
 use inactivity_core::idle::{Action, HoldId, IdleConfig, IdleMachine};
-use inactivity_core::reason::LogoutReason::{self, *};
+use inactivity_core::reason::LogoutReason;
 use inactivity_core::tabs::{decode, TabMessage};
 use inactivity_core::tabs::{
-    record_at_logout, replaces_stored, start_last_activity, LogoutRecord, Shared, TabOutput,
-    TabSync,
+    replaces_stored, start_last_activity, Calls, LogoutRecord, Shared, TabOutput, TabSync,
 };
 
 pub const SEC: u64 = 1_000;
@@ -283,14 +282,12 @@ impl Sim {
                         self.tabs[i].keep_alives.push(now);
                     }
                 }
-                Action::Logout { reason } => {
-                    let tab = &mut self.tabs[i];
-                    let own = tab.sync.handle_logout(*reason);
-                    let role_reason = if own { *reason } else { OtherTab };
-                    let started = tab.sync.started_ms();
-                    if let Some(r) = record_at_logout(self.record, role_reason, started, now) {
-                        self.record = Some(r);
-                    }
+                // A logout of the tab's own is recorded (as `Tab` does).
+                Action::Logout { reason } if self.tabs[i].sync.handle_logout(*reason) => {
+                    self.record = Some(LogoutRecord {
+                        ended_ms: now,
+                        calls: Calls::Pending,
+                    });
                 }
                 _ => {}
             }
