@@ -26,6 +26,7 @@ pub mod policy;
 pub mod reason;
 pub mod return_to;
 pub mod sort;
+pub mod tab;
 pub mod tabs;
 pub mod text;
 pub mod url;
