@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/, one WebAssembly module per entry:
-#   web/client -> pkg/inactivity_timeout{.js,_bg.wasm}          the main entry (every web client)
+#   web/client -> pkg/inactivity_timeout{.js,_bg.wasm}          the main entry (every web client):
+#                 the JS driver, shim and glue bundled into one module, beside the wasm
 #   web/admin  -> pkg/admin/inactivity_timeout_admin{.js,_bg.wasm}  inactivity-timeout/admin
 #   web/host   -> pkg/host.js                                     inactivity-timeout/host (plain JS)
 # Each: cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (binaryen from npm).
@@ -30,13 +31,21 @@ entry() {
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
 }
-entry inactivity-client "$tmp" inactivity_timeout
+entry inactivity-client "$tmp/glue" inactivity_timeout
 entry inactivity-admin "$tmp/admin" inactivity_timeout_admin
+
+# The client entry: the JS driver over the glue, bundled into one module beside the wasm.
+mkdir "$tmp/src"
+cp web/client/js/*.js "$tmp/src/"
+cp "$tmp/glue/inactivity_timeout.js" "$tmp/src/core.js"
+mv "$tmp/glue/inactivity_timeout_bg.wasm" "$tmp/"
+node scripts/bundle-client.mjs "$tmp/src" "$tmp/inactivity_timeout.js"
+cp web/client/js/index.d.ts "$tmp/inactivity_timeout.d.ts"
+rm -rf "$tmp/src" "$tmp/glue"
 
 cp scripts/pkg/package.json README.md web/host/host.js web/host/host.d.ts "$tmp/"
 # What a client downloads is minified, with a source map beside each file.
-node scripts/minify.mjs "$tmp/inactivity_timeout.js" "$tmp"/snippets/*/src/shim.js \
-  "$tmp/admin/inactivity_timeout_admin.js"
+node scripts/minify.mjs "$tmp/admin/inactivity_timeout_admin.js"
 chmod 755 "$tmp" "$tmp/admin"
 rm -rf "$out" && mv "$tmp" "$out"
 
