@@ -14,14 +14,10 @@ const MAX_DELAY = 2147483647;
 
 /** The tracker running on this page (one per page). */
 let running = null;
+/** The last `state` this page issued, remembered where sessionStorage cannot keep it. */
+let issued;
 
 const now = () => Date.now();
-// The engine's monotonic clock, which no page script can replace or speed up (an event's time
-// stamp): the bounds on the tracker's own calls and on the app's hooks are elapsed time,
-// because the page's timers can run together (a laptop waking, a test clock moved at once) long
-// before the network could answer.
-const elapsed = () => new Event("x").timeStamp;
-
 function local() {
   try {
     const s = localStorage;
@@ -55,17 +51,46 @@ const attempt = (f) => {
   } catch (_) {}
 };
 
-/** Calls `done` once `ms` of elapsed time have passed, checking at the page's timers. */
+// The bounds on the tracker's own calls and on the app's hooks are elapsed time, timed in a tiny
+// dedicated worker: the page's timers can all fire at once (a laptop waking with its timers long
+// overdue, a test clock run forward in one call), and a bound on them could end before the
+// network had any chance to answer — the next call would go out while the previous one is still
+// in flight. The worker lives while a bound runs. Where no worker can be made (a
+// Content-Security-Policy without `blob:`), the page's timer times it.
+let worker = null;
+let workerUrl;
+const waits = new Map();
+let waitId = 0;
+
+/** Calls `done` once `ms` of elapsed time have passed; returns what cancels it. */
 function bound(ms, done) {
-  const end = elapsed() + ms;
-  let timer;
-  const check = () => {
-    const left = end - elapsed();
-    if (left > 0) timer = setTimeout(check, Math.min(left, MAX_DELAY));
-    else done();
+  const id = ++waitId;
+  const end = () => {
+    waits.delete(id);
+    if (waits.size === 0 && worker) {
+      worker.terminate();
+      worker = null;
+    }
   };
-  timer = setTimeout(check, Math.min(ms, MAX_DELAY));
-  return () => clearTimeout(timer);
+  try {
+    if (!worker) {
+      workerUrl ??= URL.createObjectURL(new Blob(["onmessage=(e)=>setTimeout(()=>postMessage(e.data[0]),e.data[1])"]));
+      worker = new Worker(workerUrl);
+      worker.onmessage = (e) => {
+        const f = waits.get(e.data);
+        if (f) f();
+      };
+    }
+    waits.set(id, () => {
+      end();
+      done();
+    });
+    worker.postMessage([id, Math.min(ms, MAX_DELAY)]);
+    return end;
+  } catch (_) {
+    const timer = setTimeout(done, Math.min(ms, MAX_DELAY));
+    return () => clearTimeout(timer);
+  }
 }
 
 function hex(bytes) {
@@ -81,7 +106,10 @@ function toLogin(loginUrl, save) {
     const here = location.pathname + location.search + location.hash;
     const [url, state] = JSON.parse(loginTarget(loginUrl, here, location.origin, hex(16)));
     target = url;
-    if (state !== null) attempt(() => session().setItem(RETURN_KEY, state));
+    if (state !== null) {
+      issued = state;
+      attempt(() => session().setItem(RETURN_KEY, state));
+    }
   }
   location.assign(target);
 }
@@ -493,10 +521,13 @@ function returnedState() {
   return undefined;
 }
 
-/** Where `state` leads by the rule of `resumeAfterLogin`; `consume` forgets the saved one. */
-function follow(state, consume) {
+/**
+ * Where `state` leads by the rule of `resumeAfterLogin`; `consume` forgets the saved one;
+ * `strict` accepts only a state this tab remembers.
+ */
+function follow(state, consume, strict) {
   const store = session();
-  const saved = get(store, RETURN_KEY);
+  const saved = get(store, RETURN_KEY) ?? issued;
   let writable = false;
   if (store && saved === undefined) {
     // A full or denied storage could have saved nothing.
@@ -506,8 +537,11 @@ function follow(state, consume) {
       return true;
     }) === true;
   }
-  const target = resumeTarget(state, saved, writable, location.origin);
-  if (consume) attempt(() => store.removeItem(RETURN_KEY));
+  const target = resumeTarget(state, saved, writable, location.origin, strict);
+  if (consume) {
+    issued = undefined;
+    attempt(() => store.removeItem(RETURN_KEY));
+  }
   return target;
 }
 
@@ -516,15 +550,19 @@ function follow(state, consume) {
  * issued the `state` (or could not save it) and it is on this origin. `false`: nothing to resume.
  */
 export function resumeAfterLogin() {
-  const target = follow(returnedState(), true);
+  const target = follow(returnedState(), true, false);
   if (target === undefined) return false;
   location.replace(target);
   return true;
 }
 
-/** Whether `state` is one `resumeAfterLogin()` would follow (this tab issued it). Changes nothing. */
+/**
+ * Whether `state` is the one this tab issued (its tracker's logout or `redirectToLogin`), for a
+ * sign-in callback to refuse a sign-in it did not start. Where the tab cannot remember one
+ * (storage denied and the page navigated away), `false`. Changes nothing.
+ */
 export function isLoginState(state) {
-  return typeof state === "string" && follow(state, false) !== undefined;
+  return typeof state === "string" && follow(state, false, true) !== undefined;
 }
 
 /** Sends the user to `loginUrl` now, saving this page to come back to. RangeError for a `javascript:`/empty URL. */
