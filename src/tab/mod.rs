@@ -69,8 +69,7 @@ pub use link::Transport;
 pub use output::{CallId, Hook, LinkSpec, Notice, Output, OwnCall};
 pub use settings::{Settings, User, FALLBACK_TIMEOUT_MS};
 
-use alloc::collections::VecDeque;
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 use crate::idle::{
     Action, HoldError, HoldId, IdleConfig, IdleMachine, IdleState, DEFAULT_SLEPT_TOLERANCE_MS,
@@ -124,7 +123,7 @@ pub struct Tab {
     local_activity_ms: Option<u64>,
     /// The page went away (`pagehide`): no wake-up counts until it shows again.
     gone: bool,
-    out: VecDeque<Output>,
+    out: Vec<Output>,
 }
 
 /// The idle machine's configuration for a timeout (`None`: none applies) and the options.
@@ -174,7 +173,7 @@ impl Tab {
             started_ms: now_ms,
             local_activity_ms: None,
             gone: false,
-            out: VecDeque::new(),
+            out: Vec::new(),
             config,
         };
         tab.configure_fallback();
@@ -187,10 +186,10 @@ impl Tab {
             crate::logout::PRESENCE_DEFINITIONS_PATH,
         );
         if host::embedded(&tab.config) {
-            tab.out.push_back(Output::ListenToHost);
+            tab.out.push(Output::ListenToHost);
         }
         if tab.user.is_some() {
-            tab.out.push_back(Output::ReadToken);
+            tab.out.push(Output::ReadToken);
         }
         // Embedded: the host learns that the client is signed in and tracking (again).
         let posts = host::post(&tab.config, "resumed", &[]);
@@ -216,7 +215,7 @@ impl Tab {
         }
         let (id, started_over) = self.log.learn(url, self.settings.policy(), &self.scope);
         if started_over {
-            self.out.push_back(Output::ForgetUrls);
+            self.out.push(Output::ForgetUrls);
         }
         self.handle_known_request(id, method, at_ms, now_ms);
         Some(id)
@@ -243,7 +242,7 @@ impl Tab {
             if self.config.on_activity {
                 let mut json = String::new();
                 log::push_entry(&mut json, &entry);
-                self.out.push_back(Output::Notify(Notice::Activity(json)));
+                self.out.push(Output::Notify(Notice::Activity(json)));
             }
         }
         self.log.push(entry);
@@ -464,7 +463,7 @@ impl Tab {
             self.go_away(now_ms);
         }
         if self.plan.as_ref().is_some_and(LogoutPlan::holds_lock) {
-            self.out.push_back(Output::ReleaseLock);
+            self.out.push(Output::ReleaseLock);
         }
         self.plan = None;
         self.life = Life::Stopped;
@@ -474,7 +473,7 @@ impl Tab {
 
     /// The next instruction, oldest first; `None` when there is nothing to do.
     pub fn poll(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        (!self.out.is_empty()).then(|| self.out.remove(0))
     }
 
     /// Whether [`Tab::poll`] has something.
@@ -550,7 +549,7 @@ impl Tab {
         bound_ms: u64,
     ) -> CallId {
         let id = self.calls.open(purpose);
-        self.out.push_back(Output::Call(OwnCall {
+        self.out.push(Output::Call(OwnCall {
             id,
             method,
             url: concat(&[&self.api_root, path]),
@@ -566,7 +565,7 @@ impl Tab {
         let config = idle_config(self.settings.timeout_ms(), &self.config);
         self.machine.set_config(config, now_ms);
         self.log.forget_urls();
-        self.out.push_back(Output::ForgetUrls);
+        self.out.push(Output::ForgetUrls);
         self.configure_fallback();
         if let Settings::Failed(why) = &self.settings {
             let message = concat(&[
@@ -574,7 +573,7 @@ impl Tab {
                 why,
                 "; the 15-minute fallback timeout applies",
             ]);
-            self.out.push_back(Output::Warn(message));
+            self.out.push(Output::Warn(message));
         }
     }
 
@@ -584,7 +583,7 @@ impl Tab {
             .policy()
             .map(|p| p.exclusions().patterns())
             .unwrap_or_default();
-        self.out.push_back(Output::ConfigureFallback {
+        self.out.push(Output::ConfigureFallback {
             timeout_ms: self.settings.timeout_ms(),
             bases: self.scope.base_prefixes(),
             patterns,
@@ -622,7 +621,7 @@ impl Tab {
                 _ => continue,
             };
             if link.transport() != Transport::None || !matches!(output, Output::Broadcast(_)) {
-                self.out.push_back(output);
+                self.out.push(output);
             }
         }
     }
@@ -645,14 +644,13 @@ impl Tab {
                     self.call(Purpose::HoldCheck, "GET", TOKEN_CHECK_PATH);
                 }
                 Action::Warn { remaining_ms } => {
-                    self.out
-                        .push_back(Output::Notify(Notice::Warning(remaining_ms)));
+                    self.out.push(Output::Notify(Notice::Warning(remaining_ms)));
                     let ms = crate::text::dec(remaining_ms);
                     let posts = host::post(&self.config, "warning", &[("remainingMs", &ms)]);
                     self.out.extend(posts);
                 }
                 Action::WarningCleared => {
-                    self.out.push_back(Output::Notify(Notice::WarningCleared));
+                    self.out.push(Output::Notify(Notice::WarningCleared));
                     let posts = host::post(&self.config, "resumed", &[]);
                     self.out.extend(posts);
                 }
@@ -694,7 +692,7 @@ impl Tab {
     fn user_known(&mut self, user: User) {
         if self.user.is_none() {
             self.user = Some(user);
-            self.out.push_back(Output::ReadToken);
+            self.out.push(Output::ReadToken);
         }
     }
 }

@@ -172,18 +172,18 @@ export class InactivityTracker {
         (id, method, at) => {
           if (this._call((t) => t.known(id, method, at, now()))) this._drain();
         },
-        (url) => this._input((t) => t.unauthorized(url, now())),
+        (url) => this._input((t) => t.text(2, url, now())),
       );
     } catch (e) {
       tab.free();
       throw e;
     }
     running = this;
-    const wake = () => this._wake("wake");
+    const wake = () => this._wake(0);
     for (const type of ["visibilitychange", "resume"]) listen(document, type, wake);
     for (const type of ["focus", "online"]) listen(window, type, wake);
-    listen(window, "pageshow", () => this._wake("show"));
-    listen(window, "pagehide", () => this._wake("hide"));
+    listen(window, "pageshow", () => this._wake(3));
+    listen(window, "pagehide", () => this._wake(2));
     this._drain();
     // Calls made before start() (while the wasm loaded): counted as of when they happened.
     for (const [url, method, at] of queued) this._input((t) => t.request(url, method, at, now()));
@@ -213,13 +213,14 @@ export class InactivityTracker {
     console.error("inactivity-timeout: the tracker failed; the fallback timeout applies", error);
   }
 
+  /** A wake-up of `kind` (0 the timer or a wake event, 2 pagehide, 3 pageshow). */
   _wake(kind) {
     if (this._state !== "running") return;
     const link = this._link;
     const store = link && local();
     const last = get(store, link && link.last);
     const record = get(store, link && link.logout);
-    this._input((t) => t[kind](last, record, now()));
+    this._input((t) => t.wake(kind, last, record, now()));
   }
 
   /** Carries out the Tab's instructions, then arms the one timer. */
@@ -239,7 +240,7 @@ export class InactivityTracker {
       if (at >= 0) {
         this._timer.id = setTimeout(() => {
           this._timer.at = -1;
-          this._wake("wake");
+          this._wake(0);
         }, Math.min(Math.max(at - now(), 0), MAX_DELAY));
       }
     }
@@ -257,7 +258,7 @@ export class InactivityTracker {
           const t = on.accessToken && on.accessToken();
           if (typeof t === "string") token = t;
         });
-        return this._call((t) => t.token(token, now()));
+        return this._call((t) => t.text(1, token, now()));
       }
       case "link":
         return this._open(o[1], o[2], o[3], o[4]);
@@ -284,7 +285,7 @@ export class InactivityTracker {
             if (key !== null && key.startsWith(o[1])) pairs.push([key, store.getItem(key)]);
           }
         });
-        return this._call((t) => t.listing(JSON.stringify(pairs), now()));
+        return this._call((t) => t.text(3, JSON.stringify(pairs), now()));
       }
       case "lock":
         return this._lock(o[1]);
@@ -323,7 +324,7 @@ export class InactivityTracker {
   _open(channel, key, last, logout) {
     const link = { channel: null, key, last, logout };
     this._link = link;
-    const deliver = (text) => this._input((t) => t.message(text, now()));
+    const deliver = (text) => this._input((t) => t.text(0, text, now()));
     if (channel !== null) {
       attempt(() => {
         link.channel = new BroadcastChannel(channel);
@@ -338,11 +339,11 @@ export class InactivityTracker {
       });
     }
     const store = local();
-    this._call((t) => t.linked(get(store, last), get(store, logout), now()));
+    this._call((t) => t.wake(1, get(store, last), get(store, logout), now()));
   }
 
   _lock(name) {
-    const answer = (granted) => this._input((t) => t.lock(granted, now()));
+    const answer = (granted) => this._input((t) => t.signal(0, granted, now()));
     let release;
     const held = new Promise((r) => (release = r));
     try {
@@ -372,7 +373,7 @@ export class InactivityTracker {
       if (finished) return;
       finished = true;
       cancel();
-      this._input((t) => t.hookDone(now()));
+      this._input((t) => t.signal(1, false, now()));
     };
     const cancel = bound(ms, done);
     let result;
@@ -416,7 +417,7 @@ export class InactivityTracker {
    */
   stop() {
     if (this._state !== "running") return;
-    this._input((t) => t.stop(now()));
+    this._input((t) => t.signal(3, false, now()));
     this._state = "stopped";
     clearTimeout(this._timer.id);
     for (const off of this._off) attempt(off);
@@ -433,17 +434,17 @@ export class InactivityTracker {
 
   /** Which rule set this user's timeout, and why; the active holds. */
   explain() {
-    return JSON.parse(this._call((t) => t.explain(), "null"));
+    return JSON.parse(this._call((t) => t.report(0), "null"));
   }
 
   /** The last requests seen, and the holds' begins and ends, oldest first. */
   activityLog() {
-    return JSON.parse(this._call((t) => t.log(), "[]"));
+    return JSON.parse(this._call((t) => t.report(1), "[]"));
   }
 
   /** How this tab shares the session with the other tabs: `{ tabId, transport, sharedStorage }`. */
   tabs() {
-    return JSON.parse(this._call((t) => t.tabs(), "null"));
+    return JSON.parse(this._call((t) => t.report(2), "null"));
   }
 
   /**
@@ -481,7 +482,7 @@ export class InactivityTracker {
    */
   signOut(options) {
     const save = !!(options && options.returnToPage);
-    this._input((t) => t.signOut(save, now()));
+    this._input((t) => t.signal(2, save, now()));
   }
 
   /** Makes the tracker fail (a trap in the wasm), to test the fail-closed fallback; throws the error. */
