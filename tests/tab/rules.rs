@@ -351,3 +351,25 @@ fn every_output_has_a_wire_form_the_driver_reads() {
         .iter()
         .any(|m| m.contains("hold-began") && m.contains(r#"Call \"7\""#)));
 }
+
+#[test]
+fn the_servers_dates_read_back_to_the_millisecond() {
+    use inactivity_core::tab::parse_date;
+    let mut ms: u64 = 0;
+    while ms < 4_102_444_800_000 {
+        // 1970 to 2100, leap days and month ends included by the stride.
+        assert_eq!(parse_date(&iso(ms)), Some(ms), "{}", iso(ms));
+        ms += 86_399_999 + 3_600_000 * 7;
+    }
+    for bad in [
+        "",
+        "2026-13-01T00:00:00Z",
+        "2026-01-01T24:00:00Z",
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00.Z",
+        "2026-01-01T00:00:00+0100",
+        "1969-12-31T23:59:59Z",
+    ] {
+        assert_eq!(parse_date(bad), None, "{bad}");
+    }
+}
