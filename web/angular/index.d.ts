@@ -12,6 +12,8 @@ export interface Hold {
 export declare class InactivityTimeout {
   /** Made by the provider's factory; inject the service instead. */
   private constructor(options: TrackerOptions);
+  /** Whether the tracker has started (the package loads after the application starts). */
+  readonly started: Signal<boolean>;
   /** Whether the warning shows. */
   readonly warning: Signal<boolean>;
   /** Milliseconds until the logout while the warning shows (refreshed once per second), else `null`. */

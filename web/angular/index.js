@@ -21,15 +21,18 @@ import { isPlatformBrowser } from "@angular/common";
 import { Session } from "../adapters/session.js";
 
 /** A hold on the server, where nothing is tracked. */
-const NO_HOLD = Object.freeze({ release() {}, [Symbol.dispose]() {} });
+const NO_HOLD = { release() {}, [Symbol.dispose]() {} };
 
 export class InactivityTimeout {
+  #started = signal(false);
   #warning = signal(false);
   #remainingMs = signal(null);
   #session = null;
 
   /** Made by `provideInactivityTimeout`'s factory (an injection context), not with `new`. */
   constructor(options) {
+    /** Whether the tracker has started (the package loads after the application starts; a signal). */
+    this.started = this.#started.asReadonly();
     /** Whether the warning shows (a signal). */
     this.warning = this.#warning.asReadonly();
     /** Milliseconds until the logout while the warning shows, else `null` (a signal). */
@@ -37,15 +40,17 @@ export class InactivityTimeout {
     if (!isPlatformBrowser(inject(PLATFORM_ID))) return;
     const zone = inject(NgZone);
     const errors = inject(ErrorHandler);
-    const session = new Session(() => options, {
-      changed: (state) =>
+    const session = new Session(
+      () => options,
+      (state) =>
         zone.run(() => {
+          this.#started.set(state.started);
           this.#warning.set(state.warning);
           this.#remainingMs.set(state.remainingMs);
-          if (state.error !== null) errors.handleError(state.error);
+          if (state.error) errors.handleError(state.error);
         }),
-      call: (f) => zone.run(f),
-    });
+      (f) => zone.run(f),
+    );
     this.#session = session;
     zone.runOutsideAngular(() => session.start());
     inject(DestroyRef).onDestroy(() => session.stop());
@@ -73,7 +78,7 @@ export class InactivityTimeout {
  */
 export function provideInactivityTimeout(options) {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`provideInactivityTimeout: options must be an object (InactivityTracker.start's options); got ${options}`);
+    throw new TypeError(`provideInactivityTimeout: options must be an object; got ${options}`);
   }
   return makeEnvironmentProviders([
     { provide: InactivityTimeout, useFactory: () => new InactivityTimeout(options) },

@@ -3,61 +3,50 @@
 // * One tracker per page, shared by every component that uses it: the first user starts it, the
 //   last one to unmount stops it. StrictMode's unmount-and-mount again in one commit keeps it (the
 //   stop waits for a microtask, and a new user cancels it).
-// * Components re-render when the warning starts or ends, and once per second while it shows
-//   (useSyncExternalStore over the session's snapshot) — never per request.
+// * Components re-render when the tracker starts, when the warning starts or ends, and once per
+//   second while it shows (useSyncExternalStore over the session's state) — never per request.
 // * Nothing runs on a server: the package is imported by the effect that starts the tracker.
 import { createContext, createElement, useContext, useEffect, useRef, useSyncExternalStore } from "react";
 import { IDLE, Session } from "../adapters/session.js";
 
-/** The mounted users (each a ref to its latest options, in mount order), the session, listeners. */
+/** The mounted users (each a ref to its latest options, in mount order), listeners, the session. */
 const users = new Set();
 const listeners = new Set();
 let session = null;
-let snapshot = view(IDLE);
 
-function view(state) {
-  return Object.freeze({
-    remainingMs: state.remainingMs,
-    warning: state.warning,
-    started: state.started,
-    error: state.error,
-    explain: () => session?.explain() ?? null,
-    staySignedIn: () => session?.staySignedIn() ?? Promise.resolve(false),
-    hold: (label) => {
-      if (session === null) throw new Error(`inactivity-timeout/react: hold("${label}") with no tracker: use it under useInactivityTimeout or <InactivityTimeoutProvider>`);
-      return session.hold(label);
-    },
-  });
-}
+/** Before the first user and after the last: a session never started (`explain()` is null…). */
+const none = new Session();
+const current = () => session ?? none;
+const calls = {
+  explain: () => current().explain(),
+  staySignedIn: () => current().staySignedIn(),
+  hold: (label) => current().hold(label),
+};
+const initial = { ...IDLE, ...calls };
+let snapshot = initial;
 
 const subscribe = (listener) => {
   listeners.add(listener);
   return () => listeners.delete(listener);
 };
-const getSnapshot = () => snapshot;
-const serverSnapshot = view(IDLE);
-const getServerSnapshot = () => serverSnapshot;
-
-function publish(state) {
-  snapshot = view(state);
+const publish = (state) => {
+  snapshot = { ...state, ...calls };
   for (const listener of listeners) listener();
-}
+};
+const useSnapshot = () => useSyncExternalStore(subscribe, () => snapshot, () => initial);
 
 /** A user mounts: the first one starts the tracker. Returns its release. */
 function acquire(ref) {
   users.add(ref);
-  if (session === null) {
+  if (!session) {
     // The options of the earliest user still mounted (its latest render).
-    const own = new Session(() => users.values().next().value?.current, {
-      changed: (state) => session === own && publish(state),
-    });
-    session = own;
+    const own = (session = new Session(() => users.values().next().value.current, (state) => session === own && publish(state)));
     own.start();
   }
   return () => {
     users.delete(ref);
     queueMicrotask(() => {
-      if (users.size > 0 || session === null) return;
+      if (users.size || !session) return;
       session.stop();
       session = null;
       publish(IDLE);
@@ -77,22 +66,21 @@ export function useInactivityTimeout(options) {
     ref.current = options;
   });
   useEffect(() => acquire(ref), []);
-  const state = useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
-  if (state.error !== null) throw state.error;
+  const state = useSnapshot();
+  if (state.error) throw state.error;
   return state;
 }
 
 const Context = createContext(null);
 
 /** Starts the tracker for the tree below (`useInactivityTimeout(options)`) and hands its state down. */
-export function InactivityTimeoutProvider({ options, children }) {
-  return createElement(Context.Provider, { value: useInactivityTimeout(options) }, children);
-}
+export const InactivityTimeoutProvider = ({ options, children }) =>
+  createElement(Context.Provider, { value: useInactivityTimeout(options) }, children);
 
 /** What `useInactivityTimeout` returns, for a component under `<InactivityTimeoutProvider>`. */
 export function useInactivityTimeoutContext() {
   const value = useContext(Context);
-  if (value === null) throw new Error("useInactivityTimeoutContext: no <InactivityTimeoutProvider> above this component");
+  if (!value) throw new Error("useInactivityTimeoutContext: no <InactivityTimeoutProvider> above");
   return value;
 }
 
@@ -101,9 +89,9 @@ export function useInactivityTimeoutContext() {
  * when `active` turns false, the label changes, or the component unmounts.
  */
 export function useHold(label, active = true) {
-  const started = useSyncExternalStore(subscribe, () => snapshot.started, () => false);
+  const { started } = useSnapshot();
   useEffect(() => {
-    if (!active || !started) return undefined;
+    if (!active || !started) return;
     const handle = session.hold(label);
     return () => handle.release();
   }, [label, active, started]);

@@ -49,6 +49,10 @@ export class Agent {
   private readonly http = inject(HttpClient);
 
   constructor() {
+    // For the end-to-end tests: the tracker runs from here on.
+    effect(() => {
+      document.body.dataset["tracking"] = String(this.timeout.started());
+    });
     // "On a call" holds the session (no warning, no idle logout) until it is unchecked.
     effect((onCleanup) => {
       if (!this.onCall()) return;

@@ -1,6 +1,6 @@
 // The agent screen: routes (React Router, in the URL's fragment: the reference server serves
 // files, so a route must not be a path of its own), the warning dialog, "On a call".
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, Outlet, RouterProvider, createHashRouter, useParams } from "react-router";
 import type { LogoutReason, TrackerOptions } from "inactivity-timeout";
 import { InactivityTimeoutProvider, useHold, useInactivityTimeoutContext } from "inactivity-timeout/react";
@@ -34,8 +34,12 @@ export function App({ loginUrl }: { loginUrl: string }) {
 }
 
 function Agent() {
-  const { explain } = useInactivityTimeoutContext();
+  const { explain, started } = useInactivityTimeoutContext();
   const [onCall, setOnCall] = useState(false);
+  // For the end-to-end tests: the tracker runs from here on.
+  useEffect(() => {
+    document.body.dataset.tracking = String(started);
+  }, [started]);
   const [status, setStatus] = useState("");
   useHold("On a call", onCall);
   const work = async () => {
