@@ -30,10 +30,11 @@ interface DemoCallback {
 const load = <T>(url: string): Promise<T> => import(/* @vite-ignore */ url);
 const { prepareSignIn, tokenStore } = await load<DemoSignIn>("/js/signin.js");
 
-/** The package's part in the sign-in: refuses a `state` this tab did not issue, returns to the saved page. */
+/** The package's part in the sign-in: the first one (saving the page), the `state` check, the return. */
 interface Resume {
   isLoginState(state: string): boolean;
   resumeAfterLogin(): boolean;
+  redirectToLogin(loginUrl: string): void;
 }
 
 /**
@@ -46,22 +47,34 @@ export function demoSignIn(clientId: string, base: string, loadPackage: () => Pr
     token: tokenStore(storageKey),
     /** The login URL for the tracker and `redirectToLogin` (they add `state`: the page to return to). */
     loginUrl: (): Promise<string> => prepareSignIn({ clientId, redirectPath: base }),
-    /** Whether this load is the return from the login page. */
-    isReturn(): boolean {
+    /**
+     * Whether the app may start: `false` when this load is the return from the login page (the
+     * code is exchanged, only for a sign-in this tab started, then back to the saved route) or
+     * when nobody is signed in (to the login page; the package saves the route to come back to).
+     */
+    async signedIn(): Promise<boolean> {
       const params = new URLSearchParams(location.search);
-      return params.has("code") || params.has("error");
-    },
-    /** Exchanges the code (only for a sign-in this tab started), then back to the saved route. */
-    async finish(): Promise<void> {
-      const { completeSignIn } = await load<DemoCallback>("/js/callback.js");
-      await completeSignIn({
-        clientId,
-        storageKey,
-        redirectPath: base,
-        prefix: base,
-        fallback: base,
-        loadPackage,
-      });
+      if (params.has("code") || params.has("error")) {
+        await finish();
+        return false;
+      }
+      const pkg = await loadPackage();
+      if (this.token.get() !== null) return true;
+      pkg.redirectToLogin(await this.loginUrl());
+      return false;
     },
   };
+
+  /** Exchanges the code (only for a sign-in this tab started), then back to the saved route. */
+  async function finish(): Promise<void> {
+    const { completeSignIn } = await load<DemoCallback>("/js/callback.js");
+    await completeSignIn({
+      clientId,
+      storageKey,
+      redirectPath: base,
+      prefix: base,
+      fallback: base,
+      loadPackage,
+    });
+  }
 }

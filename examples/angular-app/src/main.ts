@@ -1,7 +1,7 @@
 // The Angular example: a small agent screen on inactivity-timeout/angular (standalone, zoneless).
 // Not signed in → the login page (the package saves this route); back from it → the code
 // exchanged, then the saved route.
-import init, { redirectToLogin, type LogoutReason } from "inactivity-timeout";
+import type { LogoutReason } from "inactivity-timeout";
 import { provideInactivityTimeout } from "inactivity-timeout/angular";
 import { provideZonelessChangeDetection } from "@angular/core";
 import { bootstrapApplication } from "@angular/platform-browser";
@@ -10,26 +10,19 @@ import { provideRouter, withComponentInputBinding, withHashLocation } from "@ang
 import { Agent, routes } from "./agent";
 import { signIn } from "./signin";
 
-if (signIn.isReturn()) {
-  await signIn.finish();
-} else {
-  await init();
-  if (signIn.token.get() === null) {
-    redirectToLogin(await signIn.loginUrl());
-  } else {
-    await bootstrapApplication(Agent, {
-      providers: [
-        provideZonelessChangeDetection(),
-        // Routes in the URL's fragment: the reference server serves files, so a route must not be a path of its own.
-        provideRouter(routes, withHashLocation(), withComponentInputBinding()),
-        provideHttpClient(withFetch()),
-        provideInactivityTimeout({
-          loginUrl: await signIn.loginUrl(),
-          accessToken: () => signIn.token.get() ?? "",
-          onLogout: (reason: LogoutReason) => sessionStorage.setItem("angular-example.lastLogout", reason),
-          clearTokens: () => signIn.token.clear(),
-        }),
-      ],
-    });
-  }
+if (await signIn.signedIn()) {
+  await bootstrapApplication(Agent, {
+    providers: [
+      provideZonelessChangeDetection(),
+      // Routes in the URL's fragment: the reference server serves files, so a route must not be a path of its own.
+      provideRouter(routes, withHashLocation(), withComponentInputBinding()),
+      provideHttpClient(withFetch()),
+      provideInactivityTimeout({
+        loginUrl: await signIn.loginUrl(),
+        accessToken: () => signIn.token.get() ?? "",
+        onLogout: (reason: LogoutReason) => sessionStorage.setItem("angular-example.lastLogout", reason),
+        clearTokens: () => signIn.token.clear(),
+      }),
+    ],
+  });
 }
