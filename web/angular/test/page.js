@@ -20,6 +20,13 @@ class Collect extends ErrorHandler {
 }
 
 let service = null;
+/** Whether the app's callbacks ran inside Angular's zone. */
+const inZone = {};
+const zoneAware = {
+  ...options,
+  onWarning: () => (inZone.onWarning = NgZone.isInAngularZone()),
+  onActivity: () => (inZone.onActivity = NgZone.isInAngularZone()),
+};
 let fixture = null;
 /** How often Angular's zone became busy (each time, change detection follows). */
 let unstable = 0;
@@ -35,7 +42,7 @@ const Shows = Component({
 
 window.steps = {
   /** The service as an application's root injector makes it (inside the zone, for zone-based). */
-  start({ zoneless = false, platform = "browser", opts = options } = {}) {
+  start({ zoneless = false, platform = "browser", opts = zoneAware } = {}) {
     TestBed.resetTestingModule();
     handled.length = 0;
     unstable = 0;
@@ -61,6 +68,7 @@ window.steps = {
   /** Requests made outside Angular's zone (as a library or a timer of its own would). */
   work: (n) => Zone.root.run(() => work(n)),
   unstable: () => unstable,
+  inZone: () => ({ ...inZone }),
   state: () => ({ warning: service.warning(), remainingMs: service.remainingMs(), explained: service.explain() !== null }),
   shown: () => fixture.nativeElement.textContent,
   /** The milliseconds the component shows, `null` without a warning. */
