@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, sym
 import { homedir, tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { entrySizes } from "../scripts/client-size.mjs";
+import { entryFiles, entrySizes } from "../scripts/client-size.mjs";
 
 export const COMPETITORS = [
   { name: "react-idle-timer", version: "5.7.3", files: ["dist/index.esm.mjs"] },
@@ -26,7 +26,17 @@ export const ENTRIES = [
   { key: ".", name: "inactivity-timeout", role: "what every web client loads" },
   { key: "./admin", name: "inactivity-timeout/admin", role: "the admin page only" },
   { key: "./host", name: "inactivity-timeout/host", role: "the page that embeds a client in an iframe" },
+  // The framework adapters: what each adds to an app that already loads the main entry and the
+  // framework (both stay imports of the adapter's one module). Target: at most 1 KB gzipped.
+  { key: "./react", name: "inactivity-timeout/react", role: "added to a React app that uses the package (target ≤ 1,024 B gzipped)" },
+  { key: "./angular", name: "inactivity-timeout/angular", role: "added to an Angular app that uses the package (target ≤ 1,024 B gzipped)" },
 ];
+
+/** The adapter entries' files (their relative imports; the package and the framework are the app's). */
+function adapterEntry(pkgDir, key) {
+  const target = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).exports[key]?.default;
+  return target ? { files: entryFiles(pkgDir, target) } : null;
+}
 
 function measure(buf) {
   return {
@@ -59,7 +69,7 @@ export function packageSize(pkgDir) {
   const sizes = entrySizes(pkgDir);
   const entries = [];
   for (const e of ENTRIES) {
-    const s = sizes[e.key];
+    const s = sizes[e.key] ?? adapterEntry(pkgDir, e.key);
     if (!s) continue;
     const files = s.files
       .filter((f) => !f.file.endsWith(".map"))

