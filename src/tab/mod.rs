@@ -52,6 +52,7 @@
 
 mod answers;
 mod calls;
+mod collect;
 mod config;
 mod date;
 mod host;
@@ -71,14 +72,12 @@ pub use settings::{Settings, User, FALLBACK_TIMEOUT_MS};
 
 use alloc::{string::String, vec::Vec};
 
-use crate::idle::{
-    Action, HoldError, HoldId, IdleConfig, IdleMachine, IdleState, DEFAULT_SLEPT_TOLERANCE_MS,
-};
+use crate::idle::{HoldError, HoldId, IdleConfig, IdleMachine, DEFAULT_SLEPT_TOLERANCE_MS};
 use crate::json::Value;
 use crate::logout::{LogoutPlan, TOKEN_CHECK_PATH};
 use crate::policy::Policy;
 use crate::reason::LogoutReason;
-use crate::tabs::{start_last_activity, Scope, TabSync};
+use crate::tabs::TabSync;
 use crate::text::concat;
 use crate::url::ApiScope;
 
@@ -286,68 +285,6 @@ impl Tab {
         }
         self.sync.handle_message(text, &mut self.machine, now_ms);
         self.collect(now_ms);
-    }
-
-    /// The app's access token, asked for by [`Output::ReadToken`] (`""`: none): it names the
-    /// session, so the link to the other tabs opens now.
-    pub fn handle_token(&mut self, token: &str, now_ms: u64) {
-        if self.link.is_some() || self.life != Life::Running {
-            return;
-        }
-        let Some(user) = &self.user else {
-            return;
-        };
-        // One session = one access token: the server keeps its idle deadline per token.
-        let scope = Scope::new(&user.id, &self.api_root).with_session(token);
-        let (link, outputs) = Link::open(scope, self.config.channel, self.config.storage);
-        self.out.extend(outputs);
-        self.link = Some(link);
-        self.collect(now_ms);
-    }
-
-    /// The session's shared state, read at the link's opening: the tab starts from the
-    /// session's last activity rather than from zero (unless that session is over), says hello
-    /// and tells what it did before the link existed. Called by the driver right after
-    /// [`Output::OpenLink`], with what the storage holds under its keys.
-    pub fn handle_link_opened(
-        &mut self,
-        last_activity: Option<&str>,
-        record: Option<&str>,
-        now_ms: u64,
-    ) {
-        let Some(link) = &self.link else {
-            return;
-        };
-        if self.life != Life::Running {
-            return;
-        }
-        let shared = link.shared(last_activity, record);
-        let start = start_last_activity(
-            shared.last_activity_ms,
-            shared.record,
-            self.machine.config().timeout_ms,
-            self.started_ms,
-            self.local_activity_ms,
-            now_ms,
-        );
-        if start < self.machine.last_activity_ms() && self.machine.state() == IdleState::Active {
-            // The session is older than this tab: count from its last activity, not from zero.
-            self.machine = IdleMachine::with_last_activity(*self.machine.config(), start, now_ms);
-        } else {
-            self.machine.handle_remote_activity(start, now_ms);
-        }
-        self.sync
-            .link_opened(&self.machine, self.local_activity_ms, now_ms);
-        self.collect(now_ms);
-    }
-
-    /// The stored keys of every session (`(key, value)`), asked for by [`Output::ListStorage`]:
-    /// those of sessions abandoned for a day go.
-    pub fn handle_storage_listing(&mut self, stored: &[(String, String)], now_ms: u64) {
-        if let Some(link) = &self.link {
-            let keys = link.abandoned_keys(stored, now_ms);
-            self.out.extend(keys.into_iter().map(Output::Unstore));
-        }
     }
 
     /// The call `id` came back (see [`Answer`]).
@@ -601,91 +538,6 @@ impl Tab {
             self.call(Purpose::KeepAlive, "GET", "/api/v2/tokens/me");
         }
         let _ = now_ms;
-    }
-
-    /// Moves the cross-tab sync's outputs to the driver's queue (dropped without a link).
-    fn drain_sync(&mut self) {
-        while let Some(output) = self.sync.poll_output() {
-            let Some(link) = &self.link else { continue };
-            let output = match output {
-                crate::tabs::TabOutput::Broadcast(text) => Output::Broadcast(text),
-                crate::tabs::TabOutput::StoreLastActivity(at_ms) if link.storage() => {
-                    Output::StoreLastActivity {
-                        key: link.scope().last_activity_key(),
-                        at_ms,
-                    }
-                }
-                crate::tabs::TabOutput::ClearLogoutRecord if link.storage() => {
-                    Output::Unstore(link.scope().logout_key())
-                }
-                _ => continue,
-            };
-            if link.transport() != Transport::None || !matches!(output, Output::Broadcast(_)) {
-                self.out.push(output);
-            }
-        }
-    }
-
-    /// After every input: the machine's actions and the sync's outputs become instructions.
-    fn collect(&mut self, now_ms: u64) {
-        while let Some(action) = self.machine.poll_action() {
-            match action {
-                Action::CheckServerDeadline => {
-                    // The machine waits briefly for the answer, then warns; a later answer still
-                    // counts until the expiry (it may clear the warning): wait for it that long.
-                    let bound = self
-                        .machine
-                        .remaining_ms(now_ms)
-                        .unwrap_or(0)
-                        .max(self.config.request_timeout_ms);
-                    self.call_within(Purpose::ServerDeadline, "GET", TOKEN_CHECK_PATH, bound);
-                }
-                Action::VerifyHold => {
-                    self.call(Purpose::HoldCheck, "GET", TOKEN_CHECK_PATH);
-                }
-                Action::Warn { remaining_ms } => {
-                    self.out.push(Output::Notify(Notice::Warning(remaining_ms)));
-                    let ms = crate::text::dec(remaining_ms);
-                    let posts = host::post(&self.config, "warning", &[("remainingMs", &ms)]);
-                    self.out.extend(posts);
-                }
-                Action::WarningCleared => {
-                    self.out.push(Output::Notify(Notice::WarningCleared));
-                    let posts = host::post(&self.config, "resumed", &[]);
-                    self.out.extend(posts);
-                }
-                Action::KeepAlive => {
-                    self.call(Purpose::KeepAlive, "GET", "/api/v2/tokens/me");
-                }
-                Action::HoldBegan { hold } => {
-                    self.log.hold_event(&hold, hold.since_ms, None);
-                    let label = host::json_string(&hold.label);
-                    let posts = host::post(&self.config, "hold-began", &[("label", &label)]);
-                    self.out.extend(posts);
-                }
-                Action::HoldEnded {
-                    hold,
-                    at_ms,
-                    reason,
-                } => {
-                    self.log.hold_event(&hold, at_ms, Some(reason));
-                    let label = host::json_string(&hold.label);
-                    let why = host::json_string(reason.as_str());
-                    let fields = [("label", label.as_str()), ("reason", why.as_str())];
-                    let posts = host::post(&self.config, "hold-ended", &fields);
-                    self.out.extend(posts);
-                }
-                Action::Logout { reason } => {
-                    if self.life == Life::Running {
-                        // What the other tabs must hear first (a logout message) comes from
-                        // the sync, inside the logout's beginning.
-                        self.drain_sync();
-                        self.begin_logout(reason, now_ms);
-                    }
-                }
-            }
-        }
-        self.drain_sync();
     }
 
     /// The learnt user opens the link (the token names the session).
