@@ -419,12 +419,14 @@ impl Tab {
     }
 
     /// The one instant (ms since the epoch) at which to call [`Tab::handle_wake`]; `None` when
-    /// nothing is due (no timeout applies and nothing is held, or the tab is logging out or
-    /// stopped). Possibly earlier than needed (a wake-up with nothing due is a no-op), never
+    /// nothing is due (no timeout applies and nothing is held, or the tab is logging out, stopped,
+    /// or gone until it shows again). Possibly earlier than needed (a wake-up with nothing due is a no-op), never
     /// later. A browser waits at most 2³¹−1 ms in one `setTimeout`: clamp, and the early wake-up
     /// does nothing.
     pub fn poll_timeout(&self) -> Option<u64> {
-        if self.life != Life::Running {
+        // Gone (`pagehide`): a wake-up would do nothing until the page shows again — a deadline
+        // asked for meanwhile would fire again and again at the same instant.
+        if self.life != Life::Running || self.gone {
             return None;
         }
         match (self.machine.poll_timeout(), self.sync.poll_timeout()) {

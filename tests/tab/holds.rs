@@ -156,3 +156,25 @@ fn holds_are_refused_once_logging_out_or_stopped() {
     assert!(tab.hold("call", START).is_err());
     assert!(std::iter::from_fn(|| tab.poll()).any(|o| matches!(o, Output::RunHook { .. })));
 }
+
+#[test]
+fn a_page_gone_into_the_back_forward_cache_asks_for_no_wake_up_until_it_shows_again() {
+    let mut w = World::new();
+    let a = w.open();
+    let now = w.now;
+    w.pages[a].tab.hold("call", now).unwrap();
+    w.serve(a);
+    let (last, record) = (None, None);
+    let now = w.now;
+    w.pages[a].tab.handle_page_hide(last, record, now);
+    w.serve(a);
+    assert_eq!(
+        w.pages[a].tab.poll_timeout(),
+        None,
+        "nothing would happen at a wake-up"
+    );
+    w.burst(2 * T);
+    w.pages[a].tab.handle_page_show(None, None, w.now);
+    w.serve(a);
+    assert!(w.pages[a].tab.poll_timeout().is_some());
+}

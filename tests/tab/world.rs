@@ -531,6 +531,7 @@ impl World {
     /// answer, message or lock grant can arrive (they come with real time, after the burst).
     pub fn burst(&mut self, ms: u64) {
         let end = self.now + ms;
+        let mut same_instant = (self.now, 0u32);
         loop {
             let next = (0..self.pages.len())
                 .filter(|&i| self.runs(i))
@@ -538,6 +539,13 @@ impl World {
                 .filter(|&(t, _)| t <= end)
                 .min();
             let Some((t, i)) = next else { break };
+            // A timer that fires without moving its deadline would hang the browser's burst.
+            same_instant = if same_instant.0 == t {
+                (t, same_instant.1 + 1)
+            } else {
+                (t, 0)
+            };
+            assert!(same_instant.1 < 10_000, "no progress at {t} (tab {i})");
             self.now = t;
             self.pages[i].timer = None;
             self.wake(i);
