@@ -1,0 +1,54 @@
+// The test page's runner (in the browser). The page's query says what to do:
+//   ?run=N&list=a.test.mjs,b.test.mjs   load those modules and post the names of their tests
+//   ?run=N&file=a.test.mjs&test=name    run that one test in this fresh page and post its result
+// Results go to the server (POST /__result?run=N) with the fetch of before the package was
+// imported, so the package's interception never sees them. Storage is emptied before the test
+// module loads: each test starts from a clean origin, whatever the one before it left.
+import { registered, status } from "./harness.mjs";
+
+const nativeFetch = globalThis.fetch;
+const params = new URLSearchParams(location.search);
+const run = params.get("run");
+
+/** What the page said on its console, and its uncaught errors: shown with a failure. */
+const log = [];
+for (const level of ["error", "warn"]) {
+  const original = console[level];
+  console[level] = function (...args) {
+    log.push(`console.${level}: ${args.map(String).join(" ")}`);
+    return Reflect.apply(original, this, args);
+  };
+}
+addEventListener("error", (e) => log.push(`uncaught: ${e.message}`));
+addEventListener("unhandledrejection", (e) => log.push(`unhandled rejection: ${e.reason?.stack ?? e.reason}`));
+
+function post(result) {
+  return nativeFetch(`/__result?run=${encodeURIComponent(run)}`, { method: "POST", body: JSON.stringify(result) });
+}
+
+const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ""}` : String(e));
+
+try {
+  localStorage.clear();
+  sessionStorage.clear();
+  if (params.has("list")) {
+    const tests = [];
+    for (const file of params.get("list").split(",")) {
+      const before = registered.length;
+      await import(`./${file}`);
+      for (const { name } of registered.slice(before)) tests.push({ file, name });
+    }
+    await post({ ok: true, tests });
+  } else {
+    const file = params.get("file");
+    const name = params.get("test");
+    await import(`./${file}`);
+    const found = registered.find((t) => t.name === name);
+    if (!found) throw new Error(`no test "${name}" in ${file}`);
+    status.doing = "running";
+    await found.body();
+    await post({ ok: true });
+  }
+} catch (e) {
+  await post({ ok: false, error: describe(e), doing: status.doing, log });
+}
