@@ -22,7 +22,10 @@ for (const level of ["error", "warn"]) {
 addEventListener("error", (e) => log.push(`uncaught: ${e.message}`));
 addEventListener("unhandledrejection", (e) => log.push(`unhandled rejection: ${e.reason?.stack ?? e.reason}`));
 
+/** Posts the result; it stays in `status.result` too, for the runner to read should the POST be lost. */
 function post(result) {
+  status.result = result;
+  status.doing = "posting the result";
   return nativeFetch(`/__result?run=${encodeURIComponent(run)}`, { method: "POST", body: JSON.stringify(result) });
 }
 

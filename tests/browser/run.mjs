@@ -49,11 +49,14 @@ async function load(query) {
     return await result;
   } catch (e) {
     result.catch(() => {});
-    const doing = await session.execute("return globalThis.__browserTestStatus?.doing ?? null;").catch(() => null);
+    const page = await session
+      .execute("const s = globalThis.__browserTestStatus; return { doing: s?.doing ?? null, result: s?.result ?? null, href: location.href };")
+      .catch(() => ({ doing: null, result: null, href: "(the page did not answer)" }));
     // A page that gave no result may have left the browser unusable: the next page gets a new session.
     await session.close();
     session = null;
-    return { ok: false, error: e.message, doing };
+    const lost = page.result ? `; the page has a result, its POST never arrived: ${JSON.stringify(page.result)}` : "";
+    return { ok: false, error: `${e.message}${lost}`, doing: `${page.doing} at ${page.href}` };
   }
 }
 
