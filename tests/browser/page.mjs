@@ -9,6 +9,9 @@ import { registered, status } from "./harness.mjs";
 const nativeFetch = globalThis.fetch;
 const params = new URLSearchParams(location.search);
 const run = params.get("run");
+// Which load this page is: the runner checks it, since a page that was still leaving (a logout's
+// own navigation) can cancel the navigation to the next one.
+status.run = run;
 
 /** What the page said on its console, and its uncaught errors: shown with a failure. */
 const log = [];

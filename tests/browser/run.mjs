@@ -39,13 +39,23 @@ const server = await startServer(root);
 let session = null;
 let run = 0;
 
+/** Navigates to the page of load `id`. The page before it may still be leaving by a navigation
+ * of its own (a logout's, to the login URL), which can cancel this one: it is tried again then. */
+async function open(id, url) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await session.navigate(url);
+    if ((await session.execute("return globalThis.__browserTestStatus?.run ?? null;")) === String(id)) return;
+  }
+  throw new Error(`the browser did not stay on ${url}`);
+}
+
 /** Loads the test page with `query` in a fresh page and waits for its result. */
 async function load(query) {
   const id = ++run;
   session ??= await openSession(engine, root);
   const result = server.result(id, timeoutMs);
   try {
-    await session.navigate(`${server.url}/tests/browser/page.html?run=${id}&${query}`);
+    await open(id, `${server.url}/tests/browser/page.html?run=${id}&${query}`);
     return await result;
   } catch (e) {
     result.catch(() => {});
