@@ -32,7 +32,13 @@ function post(result) {
   return nativeFetch(`/__result?run=${encodeURIComponent(run)}`, { method: "POST", body: JSON.stringify(result) });
 }
 
-const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ""}` : String(e));
+/** An error's message and stack (V8's stack starts with the message, the others' do not). */
+function describe(e) {
+  if (!(e instanceof Error)) return String(e);
+  const head = `${e.name}: ${e.message}`;
+  const stack = e.stack ?? "";
+  return stack.startsWith(head) ? stack : `${head}\n${stack}`;
+}
 
 try {
   localStorage.clear();
