@@ -3,6 +3,7 @@
 
 mod api;
 mod body;
+mod bounded;
 pub mod clients;
 pub mod clock;
 mod config;

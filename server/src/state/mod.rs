@@ -2,30 +2,28 @@
 //! the request log and the preview's history — and the enforcement of the idle timeout on
 //! tokens (`state/tokens.rs`).
 
+mod log;
 mod tokens;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use serde::Serialize;
 
 use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::demo::{self, User};
 use crate::error::ApiError;
 use crate::pkce::Challenge;
-use crate::preview::{History, HistoryLimits, SessionId, SessionUser, Templates};
+use crate::preview::{History, HistoryLimits, ReplayGate, SessionId, SessionUser, Templates};
 use crate::settings::{Effective, Settings, SettingsFile};
 
+pub use log::{capped, LogEntry, RequestLog, LOG_FIELD_MAX_BYTES, LOG_MAX_BYTES, LOG_MAX_ENTRIES};
 pub use tokens::{bearer, Revoked, Token, TokenResponse};
 
 /// How long an access token lives at most, idle or not (`expires_in`).
 pub const ACCESS_TOKEN_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 /// How long an authorization code can be exchanged.
 pub const CODE_LIFETIME_MS: u64 = 60_000;
-/// How many API requests the log keeps (the oldest are dropped).
-const LOG_CAPACITY: usize = 10_000;
 
 /// Where and how the server is reached: what the handlers need of the command line.
 #[derive(Debug, Clone)]
@@ -71,6 +69,8 @@ pub struct Shared {
     pub settings_file: SettingsFile,
     /// The API catalog's templates, as loaded (a reset starts the history from these).
     templates: Templates,
+    /// Previews replay one at a time.
+    pub replays: ReplayGate,
     inner: Mutex<Inner>,
 }
 
@@ -97,8 +97,9 @@ impl AppState {
             clients,
             frame_ancestors,
             settings_file,
-            inner: Mutex::new(Inner::new(effective, templates.clone())),
+            inner: Mutex::new(Inner::new(effective, templates.clone(), test_mode)),
             templates,
+            replays: ReplayGate::new(),
         }))
     }
 
@@ -163,7 +164,7 @@ impl AppState {
             .save(&effective.settings)
             .map_err(|e| ApiError::internal(format!("writing the settings failed: {e}")))?;
         self.clock.reset();
-        *self.lock() = Inner::new(effective, self.templates.clone());
+        *self.lock() = Inner::new(effective, self.templates.clone(), self.test_mode);
         Ok(())
     }
 }
@@ -176,7 +177,7 @@ pub struct Inner {
     tokens: HashMap<String, Token>,
     codes: HashMap<String, AuthCode>,
     refresh_tokens: HashMap<String, &'static str>,
-    log: VecDeque<LogEntry>,
+    log: RequestLog,
     history: History,
     /// The number of the next session (access token) in the history.
     next_session: u64,
@@ -231,31 +232,6 @@ pub struct Caller {
     pub user: &'static User,
 }
 
-/// One API request the server received (`GET /__test/log`).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntry {
-    /// Server clock at arrival.
-    pub at_ms: u64,
-    /// HTTP method.
-    pub method: String,
-    /// Path, without the query.
-    pub path: String,
-    /// The query string, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// The signed-in user's username; `null` when the request was not authenticated.
-    pub user: Option<&'static str>,
-    /// The signed-in user's id.
-    pub user_id: Option<&'static str>,
-    /// The response status.
-    pub status: u16,
-    /// Whether the request counted as activity (reset the token's idle deadline).
-    pub counted: bool,
-    /// The exclusion entry that matched, if any.
-    pub excluded_by: Option<String>,
-}
-
 fn initial_user_state(now: u64) -> UserState {
     UserState {
         presence_id: demo::presence_by_system("Offline").id,
@@ -266,7 +242,7 @@ fn initial_user_state(now: u64) -> UserState {
 }
 
 impl Inner {
-    fn new(effective: Effective, templates: Templates) -> Self {
+    fn new(effective: Effective, templates: Templates, test_mode: bool) -> Self {
         Self {
             effective,
             users: demo::USERS
@@ -276,7 +252,7 @@ impl Inner {
             tokens: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
-            log: VecDeque::new(),
+            log: RequestLog::new(test_mode),
             history: History::new(templates, HistoryLimits::default()),
             next_session: 1,
             session_users: demo::USERS
@@ -342,12 +318,9 @@ impl Inner {
         self.history.record_call(session, path, now);
     }
 
-    /// Appends to the request log.
+    /// Appends to the request log (kept with `--test` only, bounded: `state/log.rs`).
     pub fn log(&mut self, entry: LogEntry) {
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
-        }
-        self.log.push_back(entry);
+        self.log.push(entry);
     }
 
     /// Empties the request log.
