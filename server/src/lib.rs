@@ -17,6 +17,7 @@ mod security;
 pub mod settings;
 pub mod state;
 mod statics;
+mod sweeper;
 mod testctl;
 mod token;
 pub mod tracker_core;
@@ -135,18 +136,15 @@ impl Server {
         format!("http://{host}:{}/", self.addr.port())
     }
 
-    /// Serves until `shutdown` completes, sweeping idle tokens every second.
+    /// Serves until `shutdown` completes, sweeping idle tokens every second (a sweep that
+    /// panics is logged and the next one runs: `sweeper.rs`).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let app = router(self.state.clone());
         let (stop_tx, stop_rx) = watch::channel(false);
-        let sweeper = tokio::spawn({
+        let sweeper = sweeper::spawn(Duration::from_secs(1), {
             let state = self.state.clone();
-            async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(1));
-                loop {
-                    tick.tick().await;
-                    state.sweep();
-                }
+            move || {
+                state.sweep();
             }
         });
         tokio::spawn(async move {

@@ -134,7 +134,7 @@ pub async fn authorize_submit(
             client_id: get("client_id").to_owned(),
             redirect_uri: get("redirect_uri").to_owned(),
             challenge,
-            expires_ms: now + CODE_LIFETIME_MS,
+            expires_ms: now.saturating_add(CODE_LIFETIME_MS),
         },
     );
     let redirect_uri = get("redirect_uri");

@@ -171,7 +171,7 @@ impl Inner {
         });
         // Expired codes are kept a while so that a late exchange hears "expired".
         self.codes
-            .retain(|_, c| c.expires_ms + 10 * CODE_LIFETIME_MS > now);
+            .retain(|_, c| c.expires_ms.saturating_add(10 * CODE_LIFETIME_MS) > now);
         due.len()
     }
 
@@ -207,7 +207,7 @@ impl Inner {
         let access_token = new_secret();
         let session = SessionId(self.next_session);
         self.next_session += 1;
-        let expires_ms = now + ACCESS_TOKEN_LIFETIME_SECONDS * 1000;
+        let expires_ms = now.saturating_add(ACCESS_TOKEN_LIFETIME_SECONDS * 1000);
         self.tokens.insert(
             access_token.clone(),
             Token {
