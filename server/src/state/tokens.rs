@@ -4,7 +4,14 @@
 //! Every token has an idle deadline, kept by a [`SessionIdle`] (the core's idle machine): its
 //! last counted API call plus the timeout the core resolves for its user (none when no timeout
 //! applies). A token whose deadline has passed is revoked — lazily, on its next request, and by
-//! a sweep every second — and its user goes Offline and Off Queue.
+//! a sweep every second.
+//!
+//! **Who goes Offline and Off Queue.** A user may be signed in on several devices, each with a
+//! token of its own. When a token ends — its deadline passed, or `DELETE /api/v2/tokens/me` — its
+//! user is set Offline and Off Queue unless another token of theirs is still live: not revoked,
+//! not expired, and used within its own timeout (its idle deadline has not passed). So the last
+//! token to end signs the user out at the server, whether or not its client could make the
+//! calls, and the user working on another device stays as they are.
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -175,30 +182,54 @@ impl Inner {
         due.len()
     }
 
-    /// The idle timeout passed: revoke the token; the user goes Offline and Off Queue.
+    /// The idle timeout passed: revoke the token; its user goes Offline and Off Queue unless
+    /// another of their tokens is live (see the module docs).
     fn expire(&mut self, token: &str, now: u64) {
+        self.end(token, Revoked::Idle, now);
+    }
+
+    /// `DELETE /api/v2/tokens/me`: revoke the token; its user goes Offline and Off Queue unless
+    /// another of their tokens is live (see the module docs).
+    pub fn revoke(&mut self, token: &str, now: u64) {
+        self.end(token, Revoked::SignedOut, now);
+    }
+
+    fn end(&mut self, token: &str, why: Revoked, now: u64) {
         let Some(info) = self.tokens.get_mut(token) else {
             return;
         };
-        info.revoked = Some((Revoked::Idle, now));
+        if info.revoked.is_some() {
+            return;
+        }
+        info.revoked = Some((why, now));
         let (user, session) = (info.user.id, info.session);
         self.history.end_session(session, now);
+        if !self.has_live_token(user, now) {
+            self.sign_out_user(user, now);
+        }
+    }
+
+    /// Whether a token of the user is live at `now`: not revoked, not expired, and its idle
+    /// deadline not passed.
+    fn has_live_token(&mut self, user_id: &str, now: u64) -> bool {
+        self.tokens.values_mut().any(|t| {
+            t.user.id == user_id
+                && t.revoked.is_none()
+                && now < t.expires_ms
+                && !t.idle.expired(now)
+        })
+    }
+
+    /// The user goes Offline and Off Queue.
+    fn sign_out_user(&mut self, user_id: &'static str, now: u64) {
         let offline = demo::presence_by_system("Offline").id;
-        if let Some(state) = self.users.get_mut(user) {
+        if let Some(state) = self.users.get_mut(user_id) {
             if state.presence_id != offline {
                 state.presence_id = offline;
                 state.presence_modified_ms = now;
             }
         }
-        self.set_routing_status(user, "OFF_QUEUE", now);
-    }
-
-    /// `DELETE /api/v2/tokens/me`.
-    pub fn revoke(&mut self, token: &str, now: u64) {
-        if let Some(info) = self.tokens.get_mut(token) {
-            info.revoked.get_or_insert((Revoked::SignedOut, now));
-            self.history.end_session(info.session, now);
-        }
+        self.set_routing_status(user_id, "OFF_QUEUE", now);
     }
 
     /// Issues an access token (and a refresh token when no idle timeout applies). Signing in
