@@ -220,11 +220,9 @@ pub async fn token(
                 )
                 .with_oauth("invalid_grant"));
             }
-            let Some(user) = inner.take_refresh_token(get("refresh_token")) else {
-                return Err(invalid_grant(
-                    "The refresh token is not valid; sign in again.",
-                ));
-            };
+            let user = inner
+                .take_refresh_token(get("refresh_token"), client_id, now)
+                .map_err(|refused| invalid_grant(refused.message()))?;
             inner.issue_token(user, client_id, now)
         }
         "" => {

@@ -3,6 +3,7 @@
 //! tokens (`state/tokens.rs`).
 
 mod log;
+mod refresh;
 mod tokens;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use crate::preview::{History, HistoryLimits, ReplayGate, SessionId, SessionUser,
 use crate::settings::{Effective, Settings, SettingsFile};
 
 pub use log::{capped, LogEntry, RequestLog, LOG_FIELD_MAX_BYTES, LOG_MAX_BYTES, LOG_MAX_ENTRIES};
+pub use refresh::{RefreshRefused, REFRESH_TOKEN_LIFETIME_MS};
 pub use tokens::{bearer, Revoked, Token, TokenResponse};
 
 /// How long an access token lives at most, idle or not (`expires_in`).
@@ -108,12 +110,13 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Revokes every token whose idle deadline has passed (returns how many) and forgets the
-    /// history older than a day.
+    /// Revokes every token whose idle deadline has passed (returns how many), forgets the
+    /// history older than a day and the expired refresh tokens.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now_ms();
         let mut inner = self.lock();
         inner.history.forget_old(now);
+        inner.refresh_tokens.forget_expired(now);
         inner.expire_due(now)
     }
 
@@ -153,6 +156,10 @@ impl AppState {
             ))
         })?;
         inner.effective = effective;
+        if inner.effective.timeout_enabled() {
+            // A timeout now applies: no client may sign in again without the user.
+            inner.refresh_tokens.revoke_all();
+        }
         Ok(inner.effective.settings.clone())
     }
 
@@ -176,7 +183,7 @@ pub struct Inner {
     users: HashMap<&'static str, UserState>,
     tokens: HashMap<String, Token>,
     codes: HashMap<String, AuthCode>,
-    refresh_tokens: HashMap<String, &'static str>,
+    refresh_tokens: refresh::RefreshTokens,
     log: RequestLog,
     history: History,
     /// The number of the next session (access token) in the history.
@@ -251,7 +258,7 @@ impl Inner {
                 .collect(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            refresh_tokens: refresh::RefreshTokens::default(),
             log: RequestLog::new(test_mode),
             history: History::new(templates, HistoryLimits::default()),
             next_session: 1,
@@ -278,9 +285,15 @@ impl Inner {
         self.codes.remove(code)
     }
 
-    /// Takes a refresh token out (refresh tokens rotate).
-    pub fn take_refresh_token(&mut self, refresh: &str) -> Option<&'static User> {
-        self.refresh_tokens.remove(refresh).and_then(demo::user)
+    /// Uses a refresh token up (refresh tokens rotate; a refused one is spent too): its user,
+    /// when it was issued to `client_id` and has not expired.
+    pub fn take_refresh_token(
+        &mut self,
+        refresh: &str,
+        client_id: &str,
+        now: u64,
+    ) -> Result<&'static User, RefreshRefused> {
+        self.refresh_tokens.take(refresh, client_id, now)
     }
 
     /// A user's presence and routing status.

@@ -267,7 +267,8 @@ impl Inner {
         }
         let refresh_token = (!self.effective.timeout_enabled()).then(|| {
             let refresh = new_secret();
-            self.refresh_tokens.insert(refresh.clone(), user.id);
+            self.refresh_tokens
+                .issue(refresh.clone(), user, client_id, now);
             refresh
         });
         TokenResponse {
