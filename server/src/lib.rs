@@ -9,6 +9,7 @@ pub mod clock;
 mod config;
 pub mod demo;
 pub mod error;
+mod host;
 pub mod idle;
 mod oauth;
 pub mod pkce;
@@ -108,6 +109,7 @@ impl Server {
             templates,
             Site {
                 root: config.root.clone(),
+                host: config.host,
                 port: addr.port(),
                 test_mode: config.test_mode,
                 clients: Clients::new(config.clients.iter().cloned()),
@@ -221,6 +223,8 @@ fn router(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        // Outermost: a request addressed to another name meets nothing else (`host.rs`).
+        .layer(middleware::from_fn_with_state(state.clone(), host::check))
         .with_state(state)
 }
 

@@ -7,6 +7,7 @@ mod refresh;
 mod tokens;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -32,6 +33,8 @@ pub const CODE_LIFETIME_MS: u64 = 60_000;
 pub struct Site {
     /// The repository root.
     pub root: PathBuf,
+    /// The address bound (`--host`).
+    pub host: IpAddr,
     /// The port listened on.
     pub port: u16,
     /// Whether the `/__test/` controls are on.
@@ -61,6 +64,8 @@ pub struct Shared {
     pub test_mode: bool,
     /// The repository root (static files are served from under it).
     pub root: PathBuf,
+    /// The address bound (`--host`): requests may name it (`host.rs`).
+    pub host: IpAddr,
     /// The port the server listens on (redirect URIs must use it).
     pub port: u16,
     /// The OAuth clients and their redirect URIs.
@@ -86,6 +91,7 @@ impl AppState {
     ) -> Self {
         let Site {
             root,
+            host,
             port,
             test_mode,
             clients,
@@ -95,6 +101,7 @@ impl AppState {
             clock: Clock::new(),
             test_mode,
             root,
+            host,
             port,
             clients,
             frame_ancestors,
