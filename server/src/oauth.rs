@@ -112,13 +112,12 @@ pub async fn authorize_submit(
     let challenge = check_flow(&params, &app)?;
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
     let Some(user) = demo::sign_in(get("username"), get("password")) else {
+        // The flow's parameters and the error code; not the username (the page keeps what was
+        // typed itself: it shows nothing taken from its URL, and a URL ends up in logs).
         let mut pairs: Vec<(&str, &str)> = FLOW_PARAMS
             .iter()
             .filter_map(|k| params.get(*k).map(|v| (*k, v.as_str())))
             .collect();
-        if let Some(username) = params.get("username") {
-            pairs.push(("username", username));
-        }
         pairs.push(("error", "invalid_credentials"));
         return Ok(redirect(&format!(
             "/oauth/authorize?{}",
