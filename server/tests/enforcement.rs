@@ -318,12 +318,7 @@ fn no_timeout_means_no_deadline() {
     );
 
     // HIPAA brings a 15-minute timeout even with the timeout off.
-    server.send_ok(
-        "PATCH",
-        "/api/v2/organizations/features/hipaa",
-        &admin,
-        &json!({ "enabled": true }),
-    );
+    server.set_hipaa(&admin, true);
     assert_eq!(
         server.get("/api/v2/conversations", Some(&agent)).status,
         200
@@ -345,12 +340,7 @@ fn hipaa_caps_a_longer_timeout() {
     timeout["idleTokenTimeoutSeconds"] = json!(3600);
     timeout["inactivityTimeoutUnit"] = json!("Hours");
     server.send_ok("PUT", "/api/v2/tokens/timeout", &admin, &timeout);
-    server.send_ok(
-        "PATCH",
-        "/api/v2/organizations/features/hipaa",
-        &admin,
-        &json!({ "enabled": true }),
-    );
+    server.set_hipaa(&admin, true);
     let agent = server.token("agent");
     let info = server.get_ok("/api/v2/tokens/me", &agent);
     assert_eq!(info["idleTimeout"]["timeoutSeconds"], json!(900));
@@ -362,8 +352,7 @@ fn signing_out_revokes_the_token() {
     let server = TestServer::start();
     let agent = server.token("agent");
     let other = server.token("agent");
-    let r = server.request("DELETE", "/api/v2/tokens/me", Some(&agent), None, None);
-    assert_eq!(r.status, 204, "{}", r.body);
+    server.revoke(&agent);
     let body = server
         .get("/api/v2/conversations", Some(&agent))
         .error(401, "bad.credentials");
@@ -466,8 +455,7 @@ fn revoking_the_last_live_token_signs_the_user_out_at_the_server() {
     let agent = on_queue_agent(&server);
     assert_eq!(agent_status(&server, &admin), working());
     // A client that could make none of its Off Queue and Offline calls, only the revoke.
-    let r = server.request("DELETE", "/api/v2/tokens/me", Some(&agent), None, None);
-    assert_eq!(r.status, 204, "{}", r.body);
+    server.revoke(&agent);
     assert_eq!(agent_status(&server, &admin), signed_out());
 }
 
@@ -477,14 +465,12 @@ fn revoking_one_of_two_live_tokens_follows_the_same_rule() {
     let admin = long_lived_admin(&server);
     let laptop = on_queue_agent(&server);
     let phone = server.token("agent");
-    let r = server.request("DELETE", "/api/v2/tokens/me", Some(&laptop), None, None);
-    assert_eq!(r.status, 204, "{}", r.body);
+    server.revoke(&laptop);
     assert_eq!(
         agent_status(&server, &admin),
         working(),
         "the phone is live"
     );
-    let r = server.request("DELETE", "/api/v2/tokens/me", Some(&phone), None, None);
-    assert_eq!(r.status, 204, "{}", r.body);
+    server.revoke(&phone);
     assert_eq!(agent_status(&server, &admin), signed_out(), "the last one");
 }

@@ -398,18 +398,8 @@ fn turning_a_timeout_on_revokes_every_refresh_token() {
             "org-wide" => timeout["enableIdleTokenTimeout"] = json!(true),
             "groups" => timeout["inactivityTimeoutGroupsEnabled"] = json!(true),
             _ => {
-                server.send_ok(
-                    "PATCH",
-                    "/api/v2/organizations/features/hipaa",
-                    &admin,
-                    &json!({ "enabled": true }),
-                );
-                server.send_ok(
-                    "PATCH",
-                    "/api/v2/organizations/features/hipaa",
-                    &admin,
-                    &json!({ "enabled": false }),
-                );
+                server.set_hipaa(&admin, true);
+                server.set_hipaa(&admin, false);
             }
         }
         server.send_ok("PUT", "/api/v2/tokens/timeout", &admin, &timeout);
