@@ -13,6 +13,8 @@
 //! token to end signs the user out at the server, whether or not its client could make the
 //! calls, and the user working on another device stays as they are.
 
+use std::collections::HashSet;
+
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
@@ -167,8 +169,19 @@ impl Inner {
             .filter(|(_, t)| t.revoked.is_none())
             .filter_map(|(k, t)| t.idle.expired(now).then(|| k.clone()))
             .collect();
+        // All revoked first, then one pass for the users still live: a sweep that ends many
+        // tokens at once stays linear in the tokens.
+        let mut users = Vec::new();
         for token in &due {
-            self.expire(token, now);
+            if let Some(user) = self.mark_ended(token, Revoked::Idle, now) {
+                users.push(user);
+            }
+        }
+        let live = self.users_with_a_live_token(now);
+        for user in users {
+            if !live.contains(user) {
+                self.sign_out_user(user, now);
+            }
         }
         // Forget long-dead tokens so the map does not grow without bound.
         let horizon = now.saturating_sub(ACCESS_TOKEN_LIFETIME_SECONDS * 1000);
@@ -195,29 +208,36 @@ impl Inner {
     }
 
     fn end(&mut self, token: &str, why: Revoked, now: u64) {
-        let Some(info) = self.tokens.get_mut(token) else {
-            return;
-        };
+        if let Some(user) = self.mark_ended(token, why, now) {
+            if !self.users_with_a_live_token(now).contains(user) {
+                self.sign_out_user(user, now);
+            }
+        }
+    }
+
+    /// Revokes a live token (its session ends in the history); its user, or `None` when the
+    /// token is unknown or was revoked already.
+    fn mark_ended(&mut self, token: &str, why: Revoked, now: u64) -> Option<&'static str> {
+        let info = self.tokens.get_mut(token)?;
         if info.revoked.is_some() {
-            return;
+            return None;
         }
         info.revoked = Some((why, now));
         let (user, session) = (info.user.id, info.session);
         self.history.end_session(session, now);
-        if !self.has_live_token(user, now) {
-            self.sign_out_user(user, now);
-        }
+        Some(user)
     }
 
-    /// Whether a token of the user is live at `now`: not revoked, not expired, and its idle
-    /// deadline not passed.
-    fn has_live_token(&mut self, user_id: &str, now: u64) -> bool {
-        self.tokens.values_mut().any(|t| {
-            t.user.id == user_id
-                && t.revoked.is_none()
-                && now < t.expires_ms
-                && !t.idle.expired(now)
-        })
+    /// The users with a live token at `now`: not revoked, not expired, its idle deadline not
+    /// passed.
+    fn users_with_a_live_token(&mut self, now: u64) -> HashSet<&'static str> {
+        self.tokens
+            .values_mut()
+            .filter_map(|t| {
+                let live = t.revoked.is_none() && now < t.expires_ms && !t.idle.expired(now);
+                live.then_some(t.user.id)
+            })
+            .collect()
     }
 
     /// The user goes Offline and Off Queue.
