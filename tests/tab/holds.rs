@@ -39,12 +39,7 @@ fn a_forged_hold_keeps_no_one_signed_in_past_the_servers_deadline() {
     assert_eq!(w.reasons(), [Some("server-revoked".into())]);
     assert!(!w.pages[a].warned(), "no warning while held");
     // Asked at its own expiry: the server's deadline (its last counted call + T) had passed.
-    let checks = w
-        .server
-        .log
-        .iter()
-        .filter(|c| c.contains("preserveIdleTTL"))
-        .count();
+    let checks = w.seen("preserveIdleTTL");
     assert!(checks >= 1);
     assert_eq!(
         w.server.logout_calls(),
@@ -58,9 +53,7 @@ fn a_real_hold_keeps_the_other_tab_alive_and_the_server_agrees() {
     let mut w = World::new();
     let a = w.open();
     let b = w.open();
-    let now = w.now;
-    let id = w.pages[a].tab.hold("Call 42", now).expect("a hold");
-    w.serve(a);
+    let id = w.hold(a, "Call 42");
     w.run(20 * MIN);
     assert_eq!(
         w.reasons(),
@@ -69,12 +62,7 @@ fn a_real_hold_keeps_the_other_tab_alive_and_the_server_agrees() {
     );
     assert!(!w.pages[b].warned());
     // A's keep-alives, told to B as activity, keep B's own expiry ahead: nothing to check.
-    let checks = w
-        .server
-        .log
-        .iter()
-        .filter(|c| c.contains("preserveIdleTTL"))
-        .count();
+    let checks = w.seen("preserveIdleTTL");
     assert_eq!(checks, 0, "{:?}", w.server.log);
     let now = w.now;
     assert!(w.pages[a].tab.release(id, now));
@@ -92,9 +80,7 @@ fn a_page_that_goes_away_while_holding_says_goodbye_and_makes_one_call() {
         let mut w = World::new();
         let a = w.open();
         let b = w.open();
-        let now = w.now;
-        w.pages[a].tab.hold("call", now).unwrap();
-        w.serve(a);
+        w.hold(a, "call");
         w.run(MIN);
         assert!(w.pages[b].tab.machine().is_held());
         let before = w
@@ -161,9 +147,7 @@ fn holds_are_refused_once_logging_out_or_stopped() {
 fn a_page_gone_into_the_back_forward_cache_asks_for_no_wake_up_until_it_shows_again() {
     let mut w = World::new();
     let a = w.open();
-    let now = w.now;
-    w.pages[a].tab.hold("call", now).unwrap();
-    w.serve(a);
+    w.hold(a, "call");
     let (last, record) = (None, None);
     let now = w.now;
     w.pages[a].tab.handle_page_hide(last, record, now);

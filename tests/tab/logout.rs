@@ -99,12 +99,7 @@ fn tabs_that_all_log_out_on_their_own_queue_and_only_the_first_calls() {
         ]
     );
     assert_once_in_order(&w);
-    let checks = w
-        .server
-        .log
-        .iter()
-        .filter(|c| c.contains("preserveIdleTTL"))
-        .count();
+    let checks = w.seen("preserveIdleTTL");
     assert!(
         checks >= 3,
         "each leader asked the server first: {:?}",
@@ -211,12 +206,7 @@ fn the_offline_definition_is_read_at_logout_only_when_it_was_not_learnt() {
     w.pages[a].hang.push("/presencedefinitions"); // only for later calls: the first one is out
     w.run(T + 30 * SEC);
     assert_once_in_order(&w);
-    let reads = w
-        .server
-        .log
-        .iter()
-        .filter(|c| c.contains("presencedefinitions"))
-        .count();
+    let reads = w.seen("presencedefinitions");
     assert_eq!(
         reads, 1,
         "learnt at start, not read again: {:?}",

@@ -341,9 +341,7 @@ fn every_output_has_a_wire_form_the_driver_reads() {
     );
     let a = w.open();
     w.request(a, "/api/v2/queues");
-    let now = w.now;
-    w.pages[a].tab.hold("Call \"7\"", now).unwrap();
-    w.serve(a);
+    w.hold(a, "Call \"7\"");
     w.run(T + 20 * MIN);
     // World::serve asserts every output's JSON parses; and the host heard the holds.
     assert!(w.pages[a]

@@ -290,6 +290,19 @@ impl World {
         self.serve(i);
     }
 
+    /// `tracker.hold(label)` in tab `i` now; the hold's id.
+    pub fn hold(&mut self, i: usize, label: &str) -> inactivity_core::idle::HoldId {
+        let now = self.now;
+        let id = self.pages[i].tab.hold(label, now).expect("a hold");
+        self.serve(i);
+        id
+    }
+
+    /// How many requests the server saw whose line contains `part`.
+    pub fn seen(&self, part: &str) -> usize {
+        self.server.log.iter().filter(|c| c.contains(part)).count()
+    }
+
     pub fn runs(&self, i: usize) -> bool {
         !self.pages[i].frozen && !self.pages[i].gone
     }
