@@ -9,102 +9,79 @@
 /** The state before the tracker started (and forever on a server). */
 export const IDLE = { started: false, warning: false, remainingMs: null, error: null };
 
-export class Session {
-  #options;
-  #changed;
-  #call;
-  #tracker = null;
-  #tick = null;
-  #stopped = false;
-  state = IDLE;
-
-  /**
-   * `options()`: the options now, read at start; each function option is looked up again at
-   * each call, so the latest ones run. `changed(state)`: a new state. `call(f)`: runs the app's
-   * `onWarning`, `onWarningCleared` and `onLogout` (Angular: inside its zone).
-   */
-  constructor(options, changed, call = (f) => f()) {
-    this.#options = options;
-    this.#changed = changed;
-    this.#call = call;
-  }
-
+/**
+ * A session: `{ state, start(), stop(), hold(label), explain(), staySignedIn() }`.
+ * `options()`: the options now, read at start; each function option is looked up again at each
+ * call, so the latest ones run. `changed(state)`: a new state. `call(f)`: runs the app's
+ * `onWarning`, `onWarningCleared` and `onLogout` (Angular: inside its zone).
+ */
+export function Session(options, changed, call = (f) => f()) {
+  let tracker = null;
+  let tick;
+  let stopped = false;
+  const self = { state: IDLE };
+  const set = (change) => changed((self.state = { ...self.state, ...change }));
+  // Re-reads the time left when the displayed second changes: one update per second.
+  const countdown = (ms) => {
+    clearTimeout(tick);
+    tick = setTimeout(() => {
+      const left = tracker?.remainingMs();
+      if (self.state.warning && left != null) {
+        set({ remainingMs: left });
+        countdown(left);
+      }
+    }, ms % 1000 || 1000);
+  };
+  // The warning is over (activity, Stay signed in, or the logout).
+  const end = () => {
+    clearTimeout(tick);
+    if (self.state.warning) set({ warning: false, remainingMs: null });
+  };
+  const latest = (name) => (...args) => options()[name]?.(...args);
+  // This session's own handlers first, then the app's (inside `call`).
+  const own = {
+    onWarning: (remainingMs) => {
+      set({ warning: true, remainingMs });
+      countdown(remainingMs);
+    },
+    onWarningCleared: end,
+    onLogout: end,
+  };
   /** Loads the package and starts the tracker; a refusal (bad options) becomes `state.error`. */
-  async start() {
+  self.start = async () => {
     try {
       const pkg = await import("inactivity-timeout");
       await pkg.default();
-      if (this.#stopped) return;
-      const given = this.#options();
-      const latest = (name) => (...args) => this.#options()[name]?.(...args);
-      const options = { ...given };
-      for (const name in given) if (typeof given[name] == "function") options[name] = latest(name);
-      // This session's own handlers first, then the app's (inside `call`).
-      const own = {
-        onWarning: (remainingMs) => {
-          this.#set({ warning: true, remainingMs });
-          this.#countdown(remainingMs);
-        },
-        onWarningCleared: () => this.#end(),
-        onLogout: () => this.#end(),
-      };
+      if (stopped) return;
+      const given = { ...options() };
+      for (const name in given) if (typeof given[name] == "function") given[name] = latest(name);
       for (const name in own) {
-        options[name] = (...args) => {
+        given[name] = (...args) => {
           own[name](...args);
-          this.#call(() => latest(name)(...args));
+          call(() => latest(name)(...args));
         };
       }
-      this.#tracker = pkg.InactivityTracker.start(options);
-      this.#set({ started: true });
+      tracker = pkg.InactivityTracker.start(given);
+      set({ started: true });
     } catch (error) {
-      if (!this.#stopped) this.#set({ error });
+      if (!stopped) set({ error });
     }
-  }
-
-  /** Re-reads the time left when the displayed second changes: one update per second. */
-  #countdown(ms) {
-    clearTimeout(this.#tick);
-    this.#tick = setTimeout(() => {
-      const left = this.#tracker?.remainingMs();
-      if (this.state.warning && left != null) {
-        this.#set({ remainingMs: left });
-        this.#countdown(left);
-      }
-    }, ms % 1000 || 1000);
-  }
-
-  /** The warning is over (activity, Stay signed in, or the logout). */
-  #end() {
-    clearTimeout(this.#tick);
-    if (this.state.warning) this.#set({ warning: false, remainingMs: null });
-  }
-
-  #set(change) {
-    this.state = { ...this.state, ...change };
-    this.#changed(this.state);
-  }
-
+  };
   /** Stops the tracker (or the start still under way). */
-  stop() {
-    this.#stopped = true;
-    clearTimeout(this.#tick);
-    this.#tracker?.stop();
-    this.#tracker = null;
-  }
-
+  self.stop = () => {
+    stopped = true;
+    clearTimeout(tick);
+    tracker?.stop();
+    tracker = null;
+  };
   /** `tracker.hold(label)`; throws before the tracker started (nothing to hold yet). */
-  hold(label) {
-    if (!this.#tracker) throw new Error(`hold("${label}"): the tracker has not started`);
-    return this.#tracker.hold(label);
-  }
-
+  self.hold = (label) => {
+    if (!tracker) throw new Error(`hold("${label}"): the tracker has not started`);
+    return tracker.hold(label);
+  };
   /** `tracker.explain()`, `null` before the tracker started. */
-  explain() {
-    return this.#tracker?.explain() ?? null;
-  }
-
+  self.explain = () => tracker?.explain() ?? null;
   /** `tracker.staySignedIn()`; `false` before the tracker started. */
-  staySignedIn() {
-    return this.#tracker?.staySignedIn() ?? Promise.resolve(false);
-  }
+  self.staySignedIn = () => tracker?.staySignedIn() ?? Promise.resolve(false);
+  return self;
 }

@@ -22,12 +22,14 @@ import { Session } from "../adapters/session.js";
 
 /** A hold on the server, where nothing is tracked. */
 const NO_HOLD = { release() {}, [Symbol.dispose]() {} };
+/** The session of a server, where nothing starts: `explain()` is null, `staySignedIn()` false. */
+const NONE = new Session();
 
 export class InactivityTimeout {
   #started = signal(false);
   #warning = signal(false);
   #remainingMs = signal(null);
-  #session = null;
+  #session = NONE;
 
   /** Made by `provideInactivityTimeout`'s factory (an injection context), not with `new`. */
   constructor(options) {
@@ -58,17 +60,17 @@ export class InactivityTimeout {
 
   /** `tracker.staySignedIn()`: counts as activity and resets the server's deadline; `false` before the start. */
   staySignedIn() {
-    return this.#session?.staySignedIn() ?? Promise.resolve(false);
+    return this.#session.staySignedIn();
   }
 
   /** `tracker.hold(label)`: no warning or idle logout until `release()`. On the server: a no-op. */
   hold(label) {
-    return this.#session === null ? NO_HOLD : this.#session.hold(label);
+    return this.#session === NONE ? NO_HOLD : this.#session.hold(label);
   }
 
   /** `tracker.explain()`: which rule set the timeout, and the holds; `null` before the start. */
   explain() {
-    return this.#session?.explain() ?? null;
+    return this.#session.explain();
   }
 }
 
