@@ -21,7 +21,9 @@
 //! the benchmarks). The client entry is built without it, to keep every web client's download
 //! small: it walks the trie itself, stepping the set of trie nodes a path prefix reaches — the
 //! same trie, the same specificity rule, one pass over the segments without backtracking, and for
-//! the at most 200 entries of a valid list the set stays tiny.
+//! the at most 200 entries of a valid list the set stays tiny. A trie node keeps its literal
+//! children in a `Vec` sorted by label, so a step is a binary search and the client carries no
+//! hash map.
 //!
 //! Determinizing can, for contrived lists only (literals and parameters interleaved at many
 //! depths), produce very many states. Compilation therefore has a budget; a state beyond it is
@@ -32,6 +34,7 @@
 
 use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
+#[cfg(feature = "dfa")]
 use crate::map::Map as HashMap;
 use crate::sort::{sort, sort_by};
 use crate::text::find;
@@ -239,9 +242,25 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
 /// A trie node: the nondeterministic automaton.
 #[derive(Debug, Clone, Default)]
 struct Node {
-    literal: HashMap<Box<str>, u32>,
+    /// The literal children, sorted by label (a binary search per step: no hash map in the
+    /// client's download).
+    literal: Vec<(Box<str>, u32)>,
     param: Option<u32>,
     accept: Option<u32>,
+}
+
+impl Node {
+    /// The literal child labelled `segment`.
+    fn child(&self, segment: &str) -> Option<u32> {
+        let i = self.search(segment).ok()?;
+        self.literal.get(i).map(|(_, child)| *child)
+    }
+
+    /// Where `segment` is among the literal labels (`Err`: where it would go).
+    fn search(&self, segment: &str) -> Result<usize, usize> {
+        self.literal
+            .binary_search_by(|(label, _)| (**label).cmp(segment))
+    }
 }
 
 /// A state of the determinized automaton.
@@ -273,8 +292,10 @@ pub struct Exclusions {
     /// The entries as the admin wrote them.
     entries: Vec<String>,
     /// Every literal label of the automaton, numbered.
+    #[cfg(feature = "dfa")]
     labels: HashMap<Box<str>, u32>,
     /// (state, label) → state.
+    #[cfg(feature = "dfa")]
     transitions: HashMap<(u32, u32), u32>,
     /// The states; 0 is the start. Empty when there are no entries.
     states: Vec<State>,
@@ -347,7 +368,13 @@ impl Exclusions {
                 let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
                 let Some(node) = nodes.get_mut(at) else { break };
                 let child = match segment {
-                    Segment::Literal(label) => *node.literal.entry(label.into()).or_insert(next),
+                    Segment::Literal(label) => match node.search(&label) {
+                        Ok(i) => node.literal.get(i).map_or(next, |(_, child)| *child),
+                        Err(i) => {
+                            node.literal.insert(i, (label.into(), next));
+                            next
+                        }
+                    },
                     Segment::Param => *node.param.get_or_insert(next),
                 };
                 if child == next {
@@ -428,7 +455,7 @@ impl Exclusions {
                 work += 1 + node.literal.len();
                 for (label, child) in &node.literal {
                     targets
-                        .entry(label)
+                        .entry(&**label)
                         .or_insert_with(|| params.clone())
                         .push(*child);
                 }
@@ -503,11 +530,16 @@ impl Exclusions {
             if let Some(set) = &current.pending {
                 return self.simulate(set, segment, segments);
             }
+            // Without `dfa`, the one state is the trie's root, pending: the branch above.
+            #[cfg(feature = "dfa")]
             let via_label = self
                 .labels
                 .get(segment)
-                .and_then(|label| self.transitions.get(&(state, *label)));
-            state = via_label.copied().or(current.other)?;
+                .and_then(|label| self.transitions.get(&(state, *label)))
+                .copied();
+            #[cfg(not(feature = "dfa"))]
+            let via_label = None;
+            state = via_label.or(current.other)?;
         }
         let entry = self.states.get(state as usize)?.accept?;
         self.entries.get(entry as usize).map(String::as_str)
@@ -526,7 +558,7 @@ impl Exclusions {
         for segment in core::iter::once(first).chain(rest) {
             next.clear();
             for node in current.iter().filter_map(|n| self.nodes.get(*n as usize)) {
-                next.extend(node.literal.get(segment).copied());
+                next.extend(node.child(segment));
                 next.extend(node.param);
             }
             sort(&mut next);
