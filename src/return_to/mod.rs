@@ -283,22 +283,27 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
     Err(ReturnToErrorKind::BadPercentEncoding.into())
 }
 
-/// Characters that look like `/` or `\` and that some software folds into them (only reachable
-/// percent-encoded: raw non-ASCII is refused earlier).
-const LOOKALIKE_SEPARATORS: [char; 8] = [
-    '\u{2044}', // FRACTION SLASH
-    '\u{2215}', // DIVISION SLASH
-    '\u{2216}', // SET MINUS
-    '\u{29F8}', // BIG SOLIDUS
-    '\u{29F9}', // BIG REVERSE SOLIDUS
-    '\u{FE68}', // SMALL REVERSE SOLIDUS
-    '\u{FF0F}', // FULLWIDTH SOLIDUS
-    '\u{FF3C}', // FULLWIDTH REVERSE SOLIDUS
+/// The UTF-8 encodings of the characters that look like `/` or `\` and that some software
+/// folds into them (only reachable percent-encoded: raw non-ASCII is refused earlier).
+const LOOKALIKE_SEPARATORS: [[u8; 3]; 8] = [
+    [0xE2, 0x81, 0x84], // U+2044 FRACTION SLASH
+    [0xE2, 0x88, 0x95], // U+2215 DIVISION SLASH
+    [0xE2, 0x88, 0x96], // U+2216 SET MINUS
+    [0xE2, 0xA7, 0xB8], // U+29F8 BIG SOLIDUS
+    [0xE2, 0xA7, 0xB9], // U+29F9 BIG REVERSE SOLIDUS
+    [0xEF, 0xB9, 0xA8], // U+FE68 SMALL REVERSE SOLIDUS
+    [0xEF, 0xBC, 0x8F], // U+FF0F FULLWIDTH SOLIDUS
+    [0xEF, 0xBC, 0xBC], // U+FF3C FULLWIDTH REVERSE SOLIDUS
 ];
 
 /// One level (raw, or decoded some times) of a part: no control characters, backslashes or
 /// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
 /// `?q=a%20b` — is ordinary, and no URL parser folds an inner space away.)
+///
+/// A level may not be valid UTF-8; what counts is what a UTF-8 decoder reads in it. The bytes
+/// are searched for the encodings of the C1 controls (`C2 80`–`C2 9F`) and of the look-alikes:
+/// a lead byte is never part of an earlier character, valid or not, so a decoder reads each of
+/// these sequences as that character wherever it occurs.
 fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
     for &b in level {
         let kind = match b {
@@ -308,17 +313,16 @@ fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
         };
         return Err(kind.into());
     }
-    if !level.is_ascii() {
-        for c in String::from_utf8_lossy(level).chars() {
-            let kind = if c.is_control() {
-                ReturnToErrorKind::ControlCharacter
-            } else if LOOKALIKE_SEPARATORS.contains(&c) {
+    for (i, &b) in level.iter().enumerate() {
+        let next = level.get(i.saturating_add(1)..).unwrap_or_default();
+        let kind = match (b, next) {
+            (0xC2, [0x80..=0x9F, ..]) => ReturnToErrorKind::ControlCharacter,
+            (0xE2 | 0xEF, [b1, b2, ..]) if LOOKALIKE_SEPARATORS.contains(&[b, *b1, *b2]) => {
                 ReturnToErrorKind::LookalikeSeparator
-            } else {
-                continue;
-            };
-            return Err(kind.into());
-        }
+            }
+            _ => continue,
+        };
+        return Err(kind.into());
     }
     Ok(())
 }
