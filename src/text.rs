@@ -101,3 +101,35 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
         .windows(needle.len())
         .position(|w| w == needle.as_bytes())
 }
+
+/// `bytes` as a `String` when they are valid UTF-8 (what `core::str::from_utf8` accepts: no
+/// overlong forms, no surrogates, nothing above U+10FFFF), decoded and re-encoded by hand:
+/// `from_utf8`'s word-at-a-time validator is larger in wasm than the few inputs that need it
+/// (a percent-decoded host, a decoded `state`) are long.
+pub fn utf8_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&lead, tail)) = rest.split_first() {
+        // How many continuation bytes follow, the lead byte's bits, and the smallest code point
+        // that needs this many bytes (anything below is an overlong form).
+        let (more, bits, least) = match lead {
+            0x00..=0x7F => (0, lead, 0),
+            0xC0..=0xDF => (1, lead & 0x1F, 0x80),
+            0xE0..=0xEF => (2, lead & 0x0F, 0x800),
+            0xF0..=0xF7 => (3, lead & 0x07, 0x1_0000),
+            _ => return None,
+        };
+        let (continuation, next) = tail.split_at_checked(more)?;
+        let mut code = u32::from(bits);
+        for &b in continuation {
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            code = (code << 6) | u32::from(b & 0x3F);
+        }
+        // Surrogates and code points above U+10FFFF are no `char`.
+        out.push(char::from_u32(code).filter(|_| code >= least)?);
+        rest = next;
+    }
+    Some(out)
+}

@@ -6,7 +6,7 @@ use alloc::{string::String, vec::Vec};
 
 use super::path::hex_value;
 use super::UrlErrorKind;
-use crate::text::{push_dec, push_hex};
+use crate::text::{push_dec, push_hex, utf8_string};
 
 /// WHATWG host parsing for special schemes (without IDNA): IPv6 in brackets, percent-decoding,
 /// ASCII lowercasing, forbidden code points, IPv4 in its numeric forms.
@@ -21,7 +21,7 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
     }
     // Most hosts have no escapes: no decoding then.
     let mut host = if input.bytes().any(|b| b == b'%') {
-        String::from_utf8(percent_decode(input)).map_err(|_| invalid)?
+        utf8_string(&percent_decode(input)).ok_or(invalid)?
     } else {
         String::from(input)
     };
