@@ -36,7 +36,9 @@ use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
 #[cfg(feature = "dfa")]
 use crate::map::Map as HashMap;
-use crate::sort::{sort, sort_by};
+#[cfg(feature = "dfa")]
+use crate::sort::sort;
+use crate::sort::sort_by;
 use crate::text::find;
 use core::fmt;
 
@@ -242,8 +244,8 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
 /// A trie node: the nondeterministic automaton.
 #[derive(Debug, Clone, Default)]
 struct Node {
-    /// The literal children, sorted by label (a binary search per step: no hash map in the
-    /// client's download).
+    /// The literal children, sorted by label (see [`Node::search`]; a binary search per step:
+    /// no hash map in the client's download).
     literal: Vec<(Box<str>, u32)>,
     param: Option<u32>,
     accept: Option<u32>,
@@ -256,10 +258,15 @@ impl Node {
         self.literal.get(i).map(|(_, child)| *child)
     }
 
-    /// Where `segment` is among the literal labels (`Err`: where it would go).
+    /// Where `segment` is among the literal labels (`Err`: where it would go). They are
+    /// ordered by length first: most labels differ in length, which one comparison settles.
     fn search(&self, segment: &str) -> Result<usize, usize> {
-        self.literal
-            .binary_search_by(|(label, _)| (**label).cmp(segment))
+        self.literal.binary_search_by(|(label, _)| {
+            label
+                .len()
+                .cmp(&segment.len())
+                .then_with(|| label.as_bytes().cmp(segment.as_bytes()))
+        })
     }
 }
 
@@ -512,9 +519,15 @@ impl Exclusions {
 
     /// The most specific entry accepted by any of the trie nodes `set`.
     fn best(&self, nodes: &[Node], set: &[u32]) -> Option<u32> {
-        set.iter()
-            .filter_map(|n| nodes.get(*n as usize)?.accept)
-            .min_by_key(|e| self.rank.get(*e as usize).copied().unwrap_or(u32::MAX))
+        let mut best: Option<(u32, u32)> = None;
+        for entry in set.iter().filter_map(|n| nodes.get(*n as usize)?.accept) {
+            let rank = self.rank.get(entry as usize).copied().unwrap_or(u32::MAX);
+            // The first of equal ranks, as `min_by_key` keeps it.
+            if best.is_none_or(|(r, _)| rank < r) {
+                best = Some((rank, entry));
+            }
+        }
+        best.map(|(_, entry)| entry)
     }
 
     /// The entry (as the admin wrote it) that excludes `api_path`, or `None`.
@@ -557,12 +570,18 @@ impl Exclusions {
         let mut next = Vec::with_capacity(current.len());
         for segment in core::iter::once(first).chain(rest) {
             next.clear();
-            for node in current.iter().filter_map(|n| self.nodes.get(*n as usize)) {
-                next.extend(node.child(segment));
-                next.extend(node.param);
+            for &n in &current {
+                let Some(node) = self.nodes.get(n as usize) else {
+                    continue;
+                };
+                // A set: each trie node once (the order does not matter).
+                for child in [node.child(segment), node.param] {
+                    match child {
+                        Some(child) if !next.contains(&child) => next.push(child),
+                        _ => {}
+                    }
+                }
             }
-            sort(&mut next);
-            next.dedup();
             if next.is_empty() {
                 return None;
             }

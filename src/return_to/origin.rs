@@ -94,8 +94,11 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
             None => None,
         }
     } else {
-        match authority.split_once(':') {
-            Some((host, port)) => Some((host, Some(port))),
+        match authority.bytes().position(|b| b == b':') {
+            Some(colon) => Some((
+                authority.get(..colon)?,
+                authority.get(colon.checked_add(1)?..),
+            )),
             None => Some((authority, None)),
         }
     }

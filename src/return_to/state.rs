@@ -40,7 +40,9 @@ pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), Ret
         return Err(invalid());
     }
     let body = state.strip_prefix(STATE_PREFIX).ok_or_else(invalid)?;
-    let (nonce, location) = body.split_once('.').ok_or_else(invalid)?;
+    let dot = body.bytes().position(|b| b == b'.').ok_or_else(invalid)?;
+    let (nonce, location) = body.split_at_checked(dot).ok_or_else(invalid)?;
+    let location = location.get(1..).unwrap_or_default();
     let nonce = base64url_decode(nonce).ok_or_else(invalid)?;
     let nonce = utf8_string(&nonce).ok_or_else(invalid)?;
     if nonce.len() > MAX_NONCE_LEN || nonce.chars().any(char::is_control) {

@@ -226,9 +226,13 @@ fn ipv6(bytes: &[u8]) -> Option<[u16; 8]> {
     }
     match compress {
         Some(c) => {
-            let moved = index.checked_sub(c)?;
-            for k in 0..moved {
-                pieces.swap(c + moved - 1 - k, 7 - k);
+            // The pieces after the `::` move to the end; zeros take their place.
+            let shift = 8 - index;
+            if shift > 0 {
+                for k in (c..index).rev() {
+                    let piece = core::mem::take(pieces.get_mut(k)?);
+                    *pieces.get_mut(k + shift)? = piece;
+                }
             }
         }
         None if index != 8 => return None,

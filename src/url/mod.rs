@@ -201,7 +201,10 @@ impl ApiScope {
         let err = |role, kind, input: &str| UrlError {
             role,
             kind,
-            input: input.chars().take(200).collect(),
+            input: String::from(match input.char_indices().nth(200) {
+                Some((end, _)) => input.get(..end).unwrap_or(input),
+                None => input,
+            }),
         };
         let parsed_base = match parse(base, None) {
             Ok(p) => p,
