@@ -45,7 +45,7 @@ use alloc::{borrow::ToOwned, string::String};
 
 use crate::idle::{check_label, HoldEndReason, HoldId};
 use crate::reason::LogoutReason;
-use crate::text::{push_dec, push_hex};
+use crate::text::{push_dec, push_json_string};
 
 /// The version of the wire format; a message of any other version is ignored.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -127,20 +127,20 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
     let mut out = String::with_capacity(96);
     out.push_str("{\"v\":");
     push_dec(&mut out, u64::from(PROTOCOL_VERSION));
-    out.push_str(",\"from\":\"");
-    escape_into(sender, &mut out);
+    out.push_str(",\"from\":");
+    push_json_string(&mut out, sender);
     match msg {
         TabMessage::Activity { at_ms } => {
-            out.push_str("\",\"kind\":\"activity\",\"at\":");
+            out.push_str(",\"kind\":\"activity\",\"at\":");
             push_dec(&mut out, *at_ms);
         }
         TabMessage::Logout { reason } => {
-            out.push_str("\",\"kind\":\"logout\",\"reason\":\"");
+            out.push_str(",\"kind\":\"logout\",\"reason\":\"");
             out.push_str(reason.as_str());
             out.push('"');
         }
         TabMessage::Hello { last_activity_ms } => {
-            out.push_str("\",\"kind\":\"hello\",\"at\":");
+            out.push_str(",\"kind\":\"hello\",\"at\":");
             push_dec(&mut out, *last_activity_ms);
         }
         TabMessage::Hold {
@@ -149,24 +149,23 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
             at_ms,
             label,
         } => {
-            out.push_str("\",\"kind\":\"hold\",\"hold\":");
+            out.push_str(",\"kind\":\"hold\",\"hold\":");
             push_dec(&mut out, u64::from(hold.0));
             out.push_str(",\"since\":");
             push_dec(&mut out, *since_ms);
             out.push_str(",\"at\":");
             push_dec(&mut out, *at_ms);
-            out.push_str(",\"label\":\"");
-            escape_into(label, &mut out);
-            out.push('"');
+            out.push_str(",\"label\":");
+            push_json_string(&mut out, label);
         }
         TabMessage::Release { hold, reason } => {
-            out.push_str("\",\"kind\":\"release\",\"hold\":");
+            out.push_str(",\"kind\":\"release\",\"hold\":");
             push_dec(&mut out, u64::from(hold.0));
             out.push_str(",\"reason\":\"");
             out.push_str(reason.as_str());
             out.push('"');
         }
-        TabMessage::Goodbye => out.push_str("\",\"kind\":\"goodbye\""),
+        TabMessage::Goodbye => out.push_str(",\"kind\":\"goodbye\""),
     }
     out.push('}');
     out
@@ -222,20 +221,6 @@ pub fn decode(text: &str) -> Option<(String, TabMessage)> {
         _ => return None,
     };
     Some((from.to_owned(), msg))
-}
-
-fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str("\\u");
-                push_hex(out, u64::from(u32::from(c)), 4, false);
-            }
-            c => out.push(c),
-        }
-    }
 }
 
 /// The fields of a message object, each at most once.
