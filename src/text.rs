@@ -5,7 +5,7 @@
 //! only the admin page or the server shows (the `Display` impls of the error types) may use
 //! `write!`.
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 /// Appends `n` in decimal.
 pub fn push_dec(out: &mut String, n: u64) {
@@ -130,6 +130,44 @@ pub fn utf8_string(bytes: &[u8]) -> Option<String> {
         // Surrogates and code points above U+10FFFF are no `char`.
         out.push(char::from_u32(code).filter(|_| code >= least)?);
         rest = next;
+    }
+    Some(out)
+}
+
+/// The value of an ASCII hex digit.
+pub fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// One level of percent-decoding: every `%XX` escape as its byte. A `%` that does not start one
+/// is kept as it is, or with `strict` makes the whole `None`. Decoding changed something exactly
+/// when the result is shorter than `input`.
+pub fn percent_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut rest = input;
+    while let Some((&b, tail)) = rest.split_first() {
+        let escape = match tail {
+            [h, l, after @ ..] if b == b'%' => hex_value(*h)
+                .zip(hex_value(*l))
+                .map(|(h, l)| (h * 16 + l, after)),
+            _ => None,
+        };
+        match escape {
+            Some((decoded, after)) => {
+                out.push(decoded);
+                rest = after;
+            }
+            None if b == b'%' && strict => return None,
+            None => {
+                out.push(b);
+                rest = tail;
+            }
+        }
     }
     Some(out)
 }

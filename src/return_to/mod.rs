@@ -36,10 +36,11 @@
 mod origin;
 mod state;
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String};
 
 use core::fmt;
 
+use crate::text::percent_decode;
 use origin::{strip_same_origin, Origin};
 pub use state::{decode_state, encode_state, login_target, resume_location, SavedState};
 
@@ -268,17 +269,15 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
         check_bytes(&path)?;
         check_bytes(&rest)?;
         check_path(&path)?;
-        let decoded_path = percent_decode(&path, depth == 0)?;
-        let decoded_rest = percent_decode(&rest, depth == 0)?;
-        if decoded_path.is_none() && decoded_rest.is_none() {
+        // On the raw level a `%` must start a valid escape; deeper, a lone `%` is a literal.
+        let bad = || ReturnToError::from(ReturnToErrorKind::BadPercentEncoding);
+        let decoded_path = percent_decode(&path, depth == 0).ok_or_else(bad)?;
+        let decoded_rest = percent_decode(&rest, depth == 0).ok_or_else(bad)?;
+        if decoded_path.len() == path.len() && decoded_rest.len() == rest.len() {
             return Ok(());
         }
-        if let Some(p) = decoded_path {
-            path = p;
-        }
-        if let Some(r) = decoded_rest {
-            rest = r;
-        }
+        path = decoded_path;
+        rest = decoded_rest;
     }
     Err(ReturnToErrorKind::BadPercentEncoding.into())
 }
@@ -344,38 +343,4 @@ fn check_path(path: &[u8]) -> Result<(), ReturnToError> {
         return Err(ReturnToErrorKind::DotSegment.into());
     }
     Ok(())
-}
-
-/// One level of percent-decoding: `None` when there is nothing to decode. On the raw level
-/// (`strict`), a `%` must start a valid escape; on deeper levels a lone `%` is a literal.
-fn percent_decode(input: &[u8], strict: bool) -> Result<Option<Vec<u8>>, ReturnToError> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut changed = false;
-    let mut i = 0usize;
-    while let Some(&b) = input.get(i) {
-        let escape = (b == b'%')
-            .then(|| {
-                let hi = hex(*input.get(i.checked_add(1)?)?)?;
-                let lo = hex(*input.get(i.checked_add(2)?)?)?;
-                hi.checked_mul(16)?.checked_add(lo)
-            })
-            .flatten();
-        match escape {
-            Some(decoded) => {
-                out.push(decoded);
-                changed = true;
-                i = i.saturating_add(3);
-            }
-            None if b == b'%' && strict => return Err(ReturnToErrorKind::BadPercentEncoding.into()),
-            None => {
-                out.push(b);
-                i = i.saturating_add(1);
-            }
-        }
-    }
-    Ok(changed.then_some(out))
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }

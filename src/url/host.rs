@@ -2,11 +2,10 @@
 //! brackets, percent-decoding, ASCII lowercasing, forbidden code points, IPv4 in its numeric
 //! forms. Byte loops throughout: every character these rules look at is ASCII.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
-use super::path::hex_value;
 use super::UrlErrorKind;
-use crate::text::{push_dec, push_hex, utf8_string};
+use crate::text::{hex_value, percent_decode, push_dec, push_hex, utf8_string};
 
 /// WHATWG host parsing for special schemes (without IDNA): IPv6 in brackets, percent-decoding,
 /// ASCII lowercasing, forbidden code points, IPv4 in its numeric forms.
@@ -21,7 +20,9 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
     }
     // Most hosts have no escapes: no decoding then.
     let mut host = if input.bytes().any(|b| b == b'%') {
-        utf8_string(&percent_decode(input)).ok_or(invalid)?
+        percent_decode(input.as_bytes(), false)
+            .and_then(|bytes| utf8_string(&bytes))
+            .ok_or(invalid)?
     } else {
         String::from(input)
     };
@@ -61,27 +62,6 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
         return Ok(out);
     }
     Ok(host)
-}
-
-fn percent_decode(input: &str) -> Vec<u8> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            if let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|c| hex_value(*c)),
-                bytes.get(i + 2).and_then(|c| hex_value(*c)),
-            ) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    out
 }
 
 /// `host` without one trailing dot.
