@@ -196,7 +196,17 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
         return Err(EntryError::Wildcard);
     }
     let mut segments = Vec::new();
-    for raw in entry.split(['/', '\\']).filter(|s| !s.is_empty()) {
+    // The segments between `/` and `\`, empty ones skipped.
+    let mut rest = Some(entry);
+    while let Some(text) = rest {
+        let (raw, next) = match text.bytes().position(|b| b == b'/' || b == b'\\') {
+            Some(i) => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
+            None => (text, None),
+        };
+        rest = next;
+        if raw.is_empty() {
+            continue;
+        }
         if is_dot_segment(raw) {
             return Err(EntryError::DotSegment);
         }
@@ -218,7 +228,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
                 return Err(partial());
             }
             segments.push(Segment::Param);
-        } else if let Some(open) = raw.find('{') {
+        } else if let Some(open) = raw.bytes().position(|b| b == b'{') {
             return Err(
                 if raw
                     .get(open..)
