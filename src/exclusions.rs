@@ -256,7 +256,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
 struct Node {
     /// The literal children, sorted by label (see [`Node::search`]; a binary search per step:
     /// no hash map in the client's download).
-    literal: Vec<(Box<str>, u32)>,
+    literal: Vec<(String, u32)>,
     param: Option<u32>,
     accept: Option<u32>,
 }
@@ -388,7 +388,7 @@ impl Exclusions {
                     Segment::Literal(label) => match node.search(&label) {
                         Ok(i) => node.literal.get(i).map_or(next, |(_, child)| *child),
                         Err(i) => {
-                            node.literal.insert(i, (label.into(), next));
+                            node.literal.insert(i, (label, next));
                             next
                         }
                     },
