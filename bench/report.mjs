@@ -4,7 +4,7 @@ import { previewRow } from "./preview.mjs";
 
 const KB = 1024;
 /** What every web client loads (the main entry: its JS, the modules it imports, its wasm), gzip -9. */
-const BUDGET_GZIP = 25 * KB;
+const BUDGET_GZIP = 40 * KB;
 /**
  * Per-call cost: the tracker's overhead above no wrapper, as a share of the plain-JS peer's, in
  * every cell (kind × API × exclusion list). The no-op wrapper (floor) is not the reference: the
@@ -103,7 +103,7 @@ export function evaluateTargets(r) {
     const tw = r.size.twiggy && !r.size.twiggy.skipped ? r.size.twiggy : null;
     const before = r.size.baseline && entriesOf(r.size.baseline).find((e) => e.key === ".");
     t.push({
-      target: `client entry (\`inactivity-timeout\`: JS, snippets, wasm) ≤ 25 KB (${n(BUDGET_GZIP)} B) gzipped`,
+      target: `client entry (\`inactivity-timeout\`: JS and wasm) ≤ 40 KB (${n(BUDGET_GZIP)} B) gzipped`,
       met: over <= 0,
       value:
         `${n(total)} B gzipped (${client.files.map((f) => `${f.file.replace(/^snippets\/.*\//, "snippets/…/")} ${n(f.gzip)}`).join(" + ")}); ` +

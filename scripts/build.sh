@@ -4,6 +4,8 @@
 #                 the JS driver, shim and glue bundled into one module, beside the wasm
 #   web/admin  -> pkg/admin/inactivity_timeout_admin{.js,_bg.wasm}  inactivity-timeout/admin
 #   web/host   -> pkg/host.js                                     inactivity-timeout/host (plain JS)
+#   web/react, web/angular -> pkg/{react,angular}/index.js  inactivity-timeout/react, /angular (plain JS,
+#                             each bundled with web/adapters/session.js; the frameworks and the package stay imports)
 # Each: cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Os (binaryen from npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +51,15 @@ rm -rf "$tmp/src" "$tmp/glue"
 cp scripts/pkg/package.json README.md web/host/host.js web/host/host.d.ts "$tmp/"
 # What a client downloads is minified, with a source map beside each file.
 node scripts/minify.mjs "$tmp/admin/inactivity_timeout_admin.js"
-chmod 755 "$tmp" "$tmp/admin"
+# The framework adapters: one module each (the shared session bundled in), minified like the rest.
+for name in react angular; do
+  node_modules/.bin/rolldown "web/$name/index.js" --format esm --log-level warn \
+    --external react --external @angular/core --external @angular/common --external inactivity-timeout \
+    -o "$tmp/$name/index.js"
+  cp "web/$name/index.d.ts" "$tmp/$name/"
+  node scripts/minify.mjs "$tmp/$name/index.js"
+done
+chmod 755 "$tmp" "$tmp/admin" "$tmp/react" "$tmp/angular"
 rm -rf "$out" && mv "$tmp" "$out"
 
 node scripts/client-size.mjs "$out"

@@ -1,6 +1,7 @@
 // The sign-in page of the authorization-code flow. The server serves this file at
 // GET /oauth/authorize; the form posts back there and the server redirects either to
-// redirect_uri?code&state or back here with ?error=invalid_credentials.
+// redirect_uri?code&state or back here with ?error=invalid_credentials (and the flow's
+// parameters, never the username).
 
 // The reference server's demo users (server/src, seeded at first start).
 const DEMO_USERS = [
@@ -39,25 +40,41 @@ if (!clientId || !params.get("redirect_uri")) {
   line.append(b, ".");
 }
 
+// The page shows no text taken from its URL: a link anyone can craft must not make the sign-in
+// page say something of the link author's choosing. An `error` code picks one of the page's own
+// sentences (an unknown code, the generic one); `error_description` is never shown. The username
+// typed before a wrong password is kept in this tab's sessionStorage, not in the URL.
 const MESSAGES = {
   invalid_credentials: "The username or password is incorrect. Check them and try again.",
   access_denied: "Access was denied.",
   invalid_request: "The sign-in request was not valid. Go back to the app and try again.",
   unauthorized_client: "This app is not allowed to sign in here.",
 };
+const GENERIC_ERROR = "Sign-in failed. Go back to the app and try again.";
+const TYPED_USERNAME = "login.username";
+const storage = (() => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // denied (a sandboxed frame): nothing is kept
+  }
+})();
 const error = params.get("error");
 const username = document.getElementById("username");
+const typed = storage?.getItem(TYPED_USERNAME) ?? "";
+storage?.removeItem(TYPED_USERNAME);
 if (error) {
   const box = document.getElementById("error");
-  box.textContent = MESSAGES[error] || params.get("error_description") || `Sign-in failed (${error}).`;
+  box.textContent = Object.hasOwn(MESSAGES, error) ? MESSAGES[error] : GENERIC_ERROR;
   box.hidden = false;
-  if (params.get("username")) username.value = params.get("username");
+  if (error === "invalid_credentials") username.value = typed;
   username.setAttribute("aria-invalid", "true");
   username.setAttribute("aria-describedby", "error");
   box.focus();
 } else if (!form.hidden) {
   username.focus();
 }
+form.addEventListener("submit", () => storage?.setItem(TYPED_USERNAME, username.value));
 
 const tbody = document.getElementById("demo-users");
 for (const u of DEMO_USERS) {

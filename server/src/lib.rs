@@ -3,11 +3,13 @@
 
 mod api;
 mod body;
+mod bounded;
 pub mod clients;
 pub mod clock;
 mod config;
 pub mod demo;
 pub mod error;
+mod host;
 pub mod idle;
 mod oauth;
 pub mod pkce;
@@ -16,6 +18,7 @@ mod security;
 pub mod settings;
 pub mod state;
 mod statics;
+mod sweeper;
 mod testctl;
 mod token;
 pub mod tracker_core;
@@ -106,6 +109,7 @@ impl Server {
             templates,
             Site {
                 root: config.root.clone(),
+                host: config.host,
                 port: addr.port(),
                 test_mode: config.test_mode,
                 clients: Clients::new(config.clients.iter().cloned()),
@@ -134,18 +138,15 @@ impl Server {
         format!("http://{host}:{}/", self.addr.port())
     }
 
-    /// Serves until `shutdown` completes, sweeping idle tokens every second.
+    /// Serves until `shutdown` completes, sweeping idle tokens every second (a sweep that
+    /// panics is logged and the next one runs: `sweeper.rs`).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let app = router(self.state.clone());
         let (stop_tx, stop_rx) = watch::channel(false);
-        let sweeper = tokio::spawn({
+        let sweeper = sweeper::spawn(Duration::from_secs(1), {
             let state = self.state.clone();
-            async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(1));
-                loop {
-                    tick.tick().await;
-                    state.sweep();
-                }
+            move || {
+                state.sweep();
             }
         });
         tokio::spawn(async move {
@@ -222,6 +223,8 @@ fn router(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        // Outermost: a request addressed to another name meets nothing else (`host.rs`).
+        .layer(middleware::from_fn_with_state(state.clone(), host::check))
         .with_state(state)
 }
 

@@ -112,13 +112,12 @@ pub async fn authorize_submit(
     let challenge = check_flow(&params, &app)?;
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
     let Some(user) = demo::sign_in(get("username"), get("password")) else {
+        // The flow's parameters and the error code; not the username (the page keeps what was
+        // typed itself: it shows nothing taken from its URL, and a URL ends up in logs).
         let mut pairs: Vec<(&str, &str)> = FLOW_PARAMS
             .iter()
             .filter_map(|k| params.get(*k).map(|v| (*k, v.as_str())))
             .collect();
-        if let Some(username) = params.get("username") {
-            pairs.push(("username", username));
-        }
         pairs.push(("error", "invalid_credentials"));
         return Ok(redirect(&format!(
             "/oauth/authorize?{}",
@@ -134,7 +133,7 @@ pub async fn authorize_submit(
             client_id: get("client_id").to_owned(),
             redirect_uri: get("redirect_uri").to_owned(),
             challenge,
-            expires_ms: now + CODE_LIFETIME_MS,
+            expires_ms: now.saturating_add(CODE_LIFETIME_MS),
         },
     );
     let redirect_uri = get("redirect_uri");
@@ -220,11 +219,9 @@ pub async fn token(
                 )
                 .with_oauth("invalid_grant"));
             }
-            let Some(user) = inner.take_refresh_token(get("refresh_token")) else {
-                return Err(invalid_grant(
-                    "The refresh token is not valid; sign in again.",
-                ));
-            };
+            let user = inner
+                .take_refresh_token(get("refresh_token"), client_id, now)
+                .map_err(|refused| invalid_grant(refused.message()))?;
             inner.issue_token(user, client_id, now)
         }
         "" => {

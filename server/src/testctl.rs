@@ -2,7 +2,8 @@
 //! `crate::security::test_controls`: JSON only, this server's origins only).
 //!
 //! * `GET /__test/clock` → `{ "nowMs": … }`; `POST /__test/clock` `{ "advanceMs": N }` or
-//!   `{ "setMs": N }` moves the server's clock and runs the idle sweep at once.
+//!   `{ "setMs": N }` moves the server's clock and runs the idle sweep at once; a move past the
+//!   clock's range (`crate::clock::MAX_MS`, the end of the year 9999) is a 400 and moves nothing.
 //! * `GET /__test/log` → `[ { method, path, query?, user, userId, status, counted, excludedBy, atMs } ]`,
 //!   the API requests received, oldest first (`user` is the username, `null` when the request
 //!   was not authenticated); `DELETE /__test/log` empties it.
@@ -51,15 +52,22 @@ async fn move_clock(State(app): State<AppState>, body: JsonBody) -> Result<Json<
             }),
         }
     };
-    match (number("advanceMs")?, number("setMs")?) {
-        (Some(ms), None) => app.clock.advance(ms),
-        (None, Some(ms)) => app.clock.set(ms),
+    let (key, ms, moved) = match (number("advanceMs")?, number("setMs")?) {
+        (Some(ms), None) => ("advanceMs", ms, app.clock.advance(ms)),
+        (None, Some(ms)) => ("setMs", ms, app.clock.set(ms)),
         _ => {
             return Err(ApiError::bad_request(
                 "Send exactly one of {\"advanceMs\": N} or {\"setMs\": N}.",
             ))
         }
-    }
+    };
+    moved.map_err(|e| {
+        ApiError::invalid_field(
+            key,
+            "out-of-range",
+            format!("{key} must be {e}; got {ms}. The clock did not move."),
+        )
+    })?;
     let expired = app.sweep();
     Ok(Json(
         json!({ "nowMs": app.clock.now_ms(), "expiredTokens": expired }),

@@ -358,12 +358,7 @@ fn test_controls() {
 
     // Reset: default settings, tokens revoked, presence and routing back, empty log, clock back.
     let admin = server.token("admin");
-    server.send_ok(
-        "PATCH",
-        "/api/v2/organizations/features/hipaa",
-        &admin,
-        &json!({ "enabled": true }),
-    );
+    server.set_hipaa(&admin, true);
     server.send_ok(
         "PUT",
         &format!("/api/v2/users/{}/routingstatus", user_ids::AGENT),

@@ -2,7 +2,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::*;
@@ -29,16 +28,7 @@ fn prints_one_line_with_the_url_and_serves_there() {
         .env("PORT", "0")
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line
-        .trim_end()
-        .strip_prefix("listening on http://127.0.0.1:")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    let port = listening_port(&mut child);
     assert_ne!(port, 0);
     let mut r = client()
         .get(format!("http://127.0.0.1:{port}/"))

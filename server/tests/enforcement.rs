@@ -318,12 +318,7 @@ fn no_timeout_means_no_deadline() {
     );
 
     // HIPAA brings a 15-minute timeout even with the timeout off.
-    server.send_ok(
-        "PATCH",
-        "/api/v2/organizations/features/hipaa",
-        &admin,
-        &json!({ "enabled": true }),
-    );
+    server.set_hipaa(&admin, true);
     assert_eq!(
         server.get("/api/v2/conversations", Some(&agent)).status,
         200
@@ -345,12 +340,7 @@ fn hipaa_caps_a_longer_timeout() {
     timeout["idleTokenTimeoutSeconds"] = json!(3600);
     timeout["inactivityTimeoutUnit"] = json!("Hours");
     server.send_ok("PUT", "/api/v2/tokens/timeout", &admin, &timeout);
-    server.send_ok(
-        "PATCH",
-        "/api/v2/organizations/features/hipaa",
-        &admin,
-        &json!({ "enabled": true }),
-    );
+    server.set_hipaa(&admin, true);
     let agent = server.token("agent");
     let info = server.get_ok("/api/v2/tokens/me", &agent);
     assert_eq!(info["idleTimeout"]["timeoutSeconds"], json!(900));
@@ -362,8 +352,7 @@ fn signing_out_revokes_the_token() {
     let server = TestServer::start();
     let agent = server.token("agent");
     let other = server.token("agent");
-    let r = server.request("DELETE", "/api/v2/tokens/me", Some(&agent), None, None);
-    assert_eq!(r.status, 204, "{}", r.body);
+    server.revoke(&agent);
     let body = server
         .get("/api/v2/conversations", Some(&agent))
         .error(401, "bad.credentials");
@@ -399,4 +388,89 @@ fn signing_in_again_after_a_timeout_works_and_makes_the_user_available() {
     );
     assert_eq!(presence_of(&server, &admin, user_ids::AGENT), "Available");
     assert_eq!(routing_of(&server, &admin, user_ids::AGENT), "OFF_QUEUE");
+}
+
+/// The agent's presence and routing status, as the admin sees them.
+fn agent_status(server: &TestServer, admin: &str) -> (String, String) {
+    (
+        presence_of(server, admin, user_ids::AGENT),
+        routing_of(server, admin, user_ids::AGENT),
+    )
+}
+
+fn signed_out() -> (String, String) {
+    ("Offline".to_owned(), "OFF_QUEUE".to_owned())
+}
+
+fn working() -> (String, String) {
+    ("Available".to_owned(), "IDLE".to_owned())
+}
+
+#[test]
+fn a_token_that_idles_out_signs_the_user_out_only_if_no_other_token_of_theirs_is_live() {
+    let server = TestServer::start();
+    let admin = long_lived_admin(&server);
+    let laptop = on_queue_agent(&server);
+    let phone = server.token("agent");
+    assert_eq!(agent_status(&server, &admin), working());
+
+    // The phone is used; the laptop is not.
+    server.advance(6 * MINUTE);
+    assert_eq!(
+        server.get("/api/v2/conversations", Some(&phone)).status,
+        200
+    );
+    let moved = server.advance(5 * MINUTE);
+    assert_eq!(moved["expiredTokens"], json!(1), "the laptop's token");
+    server
+        .get("/api/v2/conversations", Some(&laptop))
+        .error(401, "bad.credentials");
+    assert_eq!(
+        agent_status(&server, &admin),
+        working(),
+        "the phone's token is live: the agent still works there"
+    );
+
+    // The phone idles out too: the last live token.
+    let moved = server.advance(6 * MINUTE);
+    assert_eq!(moved["expiredTokens"], json!(1), "the phone's token");
+    assert_eq!(agent_status(&server, &admin), signed_out());
+}
+
+#[test]
+fn tokens_that_idle_out_together_sign_the_user_out() {
+    let server = TestServer::start();
+    let admin = long_lived_admin(&server);
+    let _laptop = on_queue_agent(&server);
+    let _phone = server.token("agent");
+    let moved = server.advance(11 * MINUTE);
+    assert_eq!(moved["expiredTokens"], json!(2));
+    assert_eq!(agent_status(&server, &admin), signed_out());
+}
+
+#[test]
+fn revoking_the_last_live_token_signs_the_user_out_at_the_server() {
+    let server = TestServer::start();
+    let admin = long_lived_admin(&server);
+    let agent = on_queue_agent(&server);
+    assert_eq!(agent_status(&server, &admin), working());
+    // A client that could make none of its Off Queue and Offline calls, only the revoke.
+    server.revoke(&agent);
+    assert_eq!(agent_status(&server, &admin), signed_out());
+}
+
+#[test]
+fn revoking_one_of_two_live_tokens_follows_the_same_rule() {
+    let server = TestServer::start();
+    let admin = long_lived_admin(&server);
+    let laptop = on_queue_agent(&server);
+    let phone = server.token("agent");
+    server.revoke(&laptop);
+    assert_eq!(
+        agent_status(&server, &admin),
+        working(),
+        "the phone is live"
+    );
+    server.revoke(&phone);
+    assert_eq!(agent_status(&server, &admin), signed_out(), "the last one");
 }

@@ -120,7 +120,11 @@ fn wrong_credentials_go_back_to_the_login_page_with_the_same_params() {
         Some(redirect.as_str())
     );
     assert_eq!(query_param(location, "state").as_deref(), Some("xyz"));
-    assert_eq!(query_param(location, "username").as_deref(), Some("agent"));
+    assert_eq!(
+        query_param(location, "username"),
+        None,
+        "the page keeps the typed username itself, not in the URL"
+    );
     assert_eq!(
         query_param(location, "password"),
         None,
@@ -301,4 +305,115 @@ fn a_refresh_token_is_issued_and_honoured_when_no_timeout_applies() {
         )
         .error(400, "bad.request");
     assert!(server.sign_in("agent").get("refresh_token").is_none());
+}
+
+/// Turns every timeout off (org-wide and groups; HIPAA is off by default).
+fn no_timeout(server: &TestServer, admin: &str) -> serde_json::Value {
+    let mut timeout = server.get_ok("/api/v2/tokens/timeout", admin);
+    timeout["enableIdleTokenTimeout"] = json!(false);
+    timeout["inactivityTimeoutGroupsEnabled"] = json!(false);
+    server.send_ok("PUT", "/api/v2/tokens/timeout", admin, &timeout);
+    timeout
+}
+
+fn refresh(server: &TestServer, refresh_token: &str, client_id: &str) -> Resp {
+    server.form(
+        "/oauth/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", client_id),
+        ],
+    )
+}
+
+fn refresh_token_of(issued: &serde_json::Value) -> String {
+    issued["refresh_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a refresh token: {issued}"))
+        .to_owned()
+}
+
+#[test]
+fn a_refresh_token_works_only_for_the_client_it_was_issued_to() {
+    let server = TestServer::start();
+    let admin = server.token("admin");
+    no_timeout(&server, &admin);
+    let stolen = refresh_token_of(&server.sign_in("agent"));
+    let body = refresh(&server, &stolen, "minimal").error(400, "bad.request");
+    assert_eq!(body["error"], json!("invalid_grant"));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("another client_id"),
+        "{body}"
+    );
+    // Presented by the wrong client, it is spent: the right one cannot use it either.
+    refresh(&server, &stolen, CLIENT_ID).error(400, "bad.request");
+
+    let kept = refresh_token_of(&server.sign_in("agent"));
+    let r = refresh(&server, &kept, CLIENT_ID);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let access = r.json()["access_token"].as_str().unwrap().to_owned();
+    let me = server.get_ok("/api/v2/tokens/me", &access);
+    assert_eq!(me["OAuthClient"]["id"], json!(CLIENT_ID));
+}
+
+#[test]
+fn a_refresh_token_expires_after_a_week() {
+    let server = TestServer::start();
+    let admin = server.token("admin");
+    no_timeout(&server, &admin);
+    let fresh = refresh_token_of(&server.sign_in("agent"));
+    let old = refresh_token_of(&server.sign_in("agent"));
+    // No timeout applies: the clock can move a week without any token idling out.
+    server.advance(7 * 24 * 60 * 60 * 1000 - 1_000);
+    let r = refresh(&server, &fresh, CLIENT_ID);
+    assert_eq!(r.status, 200, "{}", r.body);
+    server.advance(1_000);
+    let body = refresh(&server, &old, CLIENT_ID).error(400, "bad.request");
+    assert!(
+        body["message"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
+    // Forgotten a day later.
+    let old = refresh_token_of(&server.sign_in("agent"));
+    server.advance(8 * 24 * 60 * 60 * 1000);
+    let body = refresh(&server, &old, CLIENT_ID).error(400, "bad.request");
+    assert!(
+        body["message"].as_str().unwrap().contains("not valid"),
+        "{body}"
+    );
+}
+
+#[test]
+fn turning_a_timeout_on_revokes_every_refresh_token() {
+    for turn_on in ["org-wide", "groups", "hipaa"] {
+        let server = TestServer::start();
+        let admin = server.token("admin");
+        let mut timeout = no_timeout(&server, &admin);
+        let issued = refresh_token_of(&server.sign_in("agent"));
+        match turn_on {
+            "org-wide" => timeout["enableIdleTokenTimeout"] = json!(true),
+            "groups" => timeout["inactivityTimeoutGroupsEnabled"] = json!(true),
+            _ => {
+                server.set_hipaa(&admin, true);
+                server.set_hipaa(&admin, false);
+            }
+        }
+        server.send_ok("PUT", "/api/v2/tokens/timeout", &admin, &timeout);
+        // Off again: the refresh token issued before stays revoked.
+        let admin = server.token("admin");
+        no_timeout(&server, &admin);
+        let body = refresh(&server, &issued, CLIENT_ID).error(400, "bad.request");
+        assert_eq!(body["error"], json!("invalid_grant"), "{turn_on}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("not valid"),
+            "{turn_on}: {body}"
+        );
+        // A new one, issued while no timeout applies, works.
+        let again = refresh_token_of(&server.sign_in("agent"));
+        assert_eq!(refresh(&server, &again, CLIENT_ID).status, 200, "{turn_on}");
+    }
 }

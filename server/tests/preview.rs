@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use inactivity_server::clock::iso8601;
+use inactivity_server::preview::{MAX_EXTRA_PATHS, MAX_EXTRA_PATH_BYTES};
 use inactivity_server::{Config, RunningServer, StartError};
 use serde_json::{json, Value};
 
@@ -324,6 +325,71 @@ fn the_preview_replays_what_the_server_saw() {
         previews,
         Some(
             json!({ "path": "api/v2/inactivity/preview", "calls": 3, "sessions": 1, "excludedByDraft": false })
+        )
+    );
+}
+
+/// `n` calls of the user with `token` to distinct paths outside the catalog (404s, still API
+/// calls the history keeps), and one far too long.
+fn flood(server: &TestServer, token: &str, n: usize, tag: &str) {
+    for i in 0..n {
+        let r = server.get(&format!("/api/v2/flood/{tag}/{i}"), Some(token));
+        assert_eq!(r.status, 404, "{}", r.body);
+    }
+    let long = format!("/api/v2/flood/{}", "x".repeat(4 * MAX_EXTRA_PATH_BYTES));
+    assert_eq!(server.get(&long, Some(token)).status, 404);
+}
+
+#[test]
+fn no_user_can_blind_the_preview_to_a_custom_exclusion() {
+    let server = server();
+    // The agent fills the table of paths outside the catalog, and more.
+    flood(
+        &server,
+        &server.token("agent"),
+        MAX_EXTRA_PATHS + 100,
+        "before",
+    );
+    // The supervisor polls a custom API outside the catalog; nothing else keeps it signed in.
+    let supervisor = server.token("supervisor");
+    let supervisor_idles = server.idles_at(&supervisor).unwrap();
+    for _ in 0..10 {
+        server.advance(4 * MINUTE);
+        let r = server.get("/api/v2/custom/poller", Some(&supervisor));
+        assert_eq!(r.status, 404, "{}", r.body);
+    }
+    // And again after the poller's last call (a new sign-in: the first one idled out).
+    flood(
+        &server,
+        &server.token("agent"),
+        MAX_EXTRA_PATHS + 100,
+        "after",
+    );
+
+    let admin = server.token("admin");
+    let exclude_poller = draft(&server, &admin, |d| {
+        d["inactivityTimeoutExclusions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("api/v2/custom/poller"))
+    });
+    let preview = server.send_ok("POST", PREVIEW, &admin, &exclude_poller);
+    assert_eq!(
+        preview["signedOut"],
+        json!([{ "userId": user_ids::SUPERVISOR, "at": supervisor_idles, "onQueue": false }]),
+        "resetters: {}",
+        preview["resetters"][0]
+    );
+    let poller = preview["resetters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "api/v2/custom/poller")
+        .cloned();
+    assert_eq!(
+        poller,
+        Some(
+            json!({ "path": "api/v2/custom/poller", "calls": 10, "sessions": 1, "excludedByDraft": true })
         )
     );
 }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use inactivity_server::preview::{
-    replay, History, HistoryLimits, Preview, Resetter, SessionId, SessionUser, SignedOut,
-    Templates, DAY_MS,
+    replay, replay_in_parts, History, HistoryLimits, Preview, Resetter, SessionId, SessionUser,
+    SignedOut, Templates, DAY_MS, MAX_EXTRA_PATHS_PER_USER, OUTSIDE_CATALOG,
 };
 use inactivity_server::settings::Settings;
 use inactivity_server::tracker_core::Policy;
@@ -66,8 +66,17 @@ fn with(extra: &str) -> Vec<&str> {
     list
 }
 
+/// The replay of the window, checked to be the same whole and in parts of any size (the server
+/// replays in parts of `PART_CALLS`).
 fn run(h: &History, now: u64, hours: u64, current: &Policy, draft: &Policy) -> Preview {
-    replay(&h.snapshot(now - hours * 60 * MIN, now), current, draft)
+    let start = now - hours * 60 * MIN;
+    let whole = replay(&h.snapshot(start, now), current, draft);
+    for part_calls in [1, 7, 50] {
+        let copy_part = |after| h.snapshot_part(start, now, after, part_calls);
+        let parted = replay_in_parts(copy_part, current, draft);
+        assert_eq!(parted, whole, "in parts of {part_calls} calls");
+    }
+    whole
 }
 
 fn resetter(path: &str, calls: u64, sessions: u64, excluded_by_draft: bool) -> Resetter {
@@ -385,4 +394,52 @@ fn calls_keep_their_order_when_the_clock_steps_back() {
     h.record_call(SessionId(1), "/api/v2/routing/queues", T0 + 2 * MIN);
     let snapshot = h.snapshot(T0, T0 + 30 * MIN);
     assert_eq!(snapshot.sessions[0].times, vec![(9 * MIN) as u32; 2]);
+}
+
+#[test]
+fn calls_of_a_path_that_lost_its_place_count_as_outside_the_catalog() {
+    let mut h = history(HistoryLimits::default());
+    let (laptop, phone) = (SessionId(1), SessionId(2));
+    h.start_session(laptop, user("agent", &[]), false, T0, T0 + DAY_MS);
+    h.start_session(phone, user("agent", &[]), false, T0, T0 + DAY_MS);
+    // The laptop polls a custom API outside the catalog.
+    h.record_call(laptop, "/api/v2/custom/poller", T0 + 4 * MIN);
+    h.record_call(laptop, "/api/v2/custom/poller", T0 + 8 * MIN);
+    // The phone brings in as many new paths as one user may keep: the poller, called least
+    // recently, gives its place (and its number) to the last one.
+    for i in 1..MAX_EXTRA_PATHS_PER_USER as u64 {
+        h.record_call(phone, &format!("/api/v2/custom/junk/{i}"), T0 + 9 * MIN + i);
+    }
+    h.record_call(phone, "/api/v2/custom/other", T0 + 10 * MIN);
+    let now = T0 + 11 * MIN;
+    let current = policy(Some(30), DEFAULTS, json!([]));
+    let draft = policy(Some(30), &with("api/v2/custom/other"), json!([]));
+    let preview = run(&h, now, 24, &current, &draft);
+    // The poller's calls are no longer known as the poller's: counted under every policy, under
+    // the shared template — never taken as calls of the path that has their number now.
+    assert!(
+        preview
+            .resetters
+            .contains(&resetter(OUTSIDE_CATALOG, 2, 1, false)),
+        "{:?}",
+        preview.resetters
+    );
+    assert!(
+        preview
+            .resetters
+            .contains(&resetter("api/v2/custom/other", 1, 1, true)),
+        "{:?}",
+        preview.resetters
+    );
+    // Called again, the poller is kept again (in the phone's least recent place) and judged.
+    h.record_call(laptop, "/api/v2/custom/poller", T0 + 12 * MIN);
+    let draft = policy(Some(30), &with("api/v2/custom/poller"), json!([]));
+    let preview = run(&h, T0 + 13 * MIN, 24, &current, &draft);
+    assert!(
+        preview
+            .resetters
+            .contains(&resetter("api/v2/custom/poller", 1, 1, true)),
+        "{:?}",
+        preview.resetters
+    );
 }

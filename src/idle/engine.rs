@@ -328,7 +328,7 @@ impl IdleMachine {
                 .retain(|a| matches!(a, Action::HoldBegan { .. } | Action::HoldEnded { .. })),
             Action::HoldBegan { .. } | Action::HoldEnded { .. } => {}
         }
-        self.actions.push_back(action);
+        self.actions.push(action);
     }
 
     // ---- holds ----

@@ -150,7 +150,6 @@ pub use hold::{
     MAX_HOLD_LABEL_CHARS, MAX_MAX_HOLD_SECONDS, MAX_REMOTE_HOLDS, MIN_MAX_HOLD_SECONDS,
 };
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use crate::reason::LogoutReason;
@@ -181,7 +180,7 @@ pub struct IdleMachine {
     armed_ms: Option<u64>,
     /// A driver asked for nothing to be due before this (a catch-up with the other tabs).
     postponed_ms: Option<u64>,
-    actions: VecDeque<Action>,
+    actions: Vec<Action>,
     /// Whether the last warning-related action the layer polled was a `Warn`.
     layer_shows_warning: bool,
     /// The active holds, this tab's and the other tabs', oldest first.
@@ -224,7 +223,7 @@ impl IdleMachine {
             phase: Phase::Active,
             armed_ms: None,
             postponed_ms: None,
-            actions: VecDeque::new(),
+            actions: Vec::new(),
             layer_shows_warning: false,
             holds: Vec::new(),
             next_hold_id: 1,
@@ -440,7 +439,10 @@ impl IdleMachine {
     /// a warning cleared before it was polled vanishes, one keep-alive at most, one event per
     /// hold that began or ended, and [`Action::Logout`] supersedes everything unpolled but the hold events.
     pub fn poll_action(&mut self) -> Option<Action> {
-        let action = self.actions.pop_front()?;
+        if self.actions.is_empty() {
+            return None;
+        }
+        let action = self.actions.remove(0);
         match &action {
             Action::Warn { .. } => self.layer_shows_warning = true,
             Action::WarningCleared | Action::Logout { .. } => self.layer_shows_warning = false,

@@ -27,9 +27,15 @@ fn server_deadline(body: &Value) -> Option<u64> {
 impl Tab {
     /// The call `id`, made for `purpose`, came back with `answer`.
     pub(super) fn answered(&mut self, purpose: Purpose, id: CallId, answer: Answer, now_ms: u64) {
-        if let Purpose::Logout(step) = purpose {
-            self.finish_step(&step, answer.outcome(), now_ms);
-            self.step_logout(now_ms);
+        if purpose == Purpose::Logout {
+            let step = self
+                .plan
+                .as_mut()
+                .and_then(crate::logout::LogoutPlan::next_step);
+            if let Some(step) = step {
+                self.finish_step(&step, answer.outcome(), now_ms);
+                self.step_logout(now_ms);
+            }
             return;
         }
         if let Purpose::Settings(part) = purpose {
@@ -47,7 +53,7 @@ impl Tab {
         }
         if purpose == Purpose::Stay {
             let ok = answer.ok().is_some();
-            self.out.push_back(Output::Settled { id, ok });
+            self.out.push(Output::Settled { id, ok });
         }
         if answer.unauthorized() && purpose != Purpose::PresenceDefinitions {
             if self.life == Life::Running {
@@ -66,7 +72,7 @@ impl Tab {
             Purpose::ServerDeadline => self.machine.handle_server_deadline(deadline, now_ms),
             Purpose::HoldCheck => self.machine.handle_hold_verdict(deadline, now_ms),
             Purpose::Verify | Purpose::KeepAlive | Purpose::Stay => {}
-            Purpose::Settings(_) | Purpose::Logout(_) => {}
+            Purpose::Settings(_) | Purpose::Logout => {}
         }
     }
 }

@@ -11,13 +11,13 @@
 use alloc::vec::Vec;
 
 use crate::json::{parse, Value};
-use crate::logout::{Step, StepOutcome};
+use crate::logout::StepOutcome;
 
 use super::output::CallId;
 use super::settings::Part;
 
 /// What a call of the tracker's own is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// A part of the settings (or the user).
     Settings(Part),
@@ -33,8 +33,8 @@ pub enum Purpose {
     KeepAlive,
     /// `staySignedIn()`.
     Stay,
-    /// A step of the logout plan.
-    Logout(Step),
+    /// The logout plan's pending call.
+    Logout,
 }
 
 /// How a call came back, as the driver reports it.

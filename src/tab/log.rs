@@ -10,7 +10,6 @@
     clippy::panic
 )]
 
-use alloc::collections::VecDeque;
 use alloc::{string::String, vec::Vec};
 
 use crate::classify::{classify, Classification};
@@ -58,7 +57,7 @@ struct HoldEvent {
 pub struct Log {
     urls: Vec<KnownUrl>,
     ledger: Ledger,
-    holds: VecDeque<HoldEvent>,
+    holds: Vec<HoldEvent>,
     capacity: usize,
 }
 
@@ -68,7 +67,7 @@ impl Log {
         Log {
             urls: Vec::new(),
             ledger: Ledger::new(capacity),
-            holds: VecDeque::new(),
+            holds: Vec::new(),
             capacity: capacity.max(1),
         }
     }
@@ -109,9 +108,9 @@ impl Log {
     /// Keeps a hold's begin (`ended: None`) or end.
     pub fn hold_event(&mut self, hold: &HoldInfo, at_ms: u64, ended: Option<HoldEndReason>) {
         if self.holds.len() >= self.capacity {
-            self.holds.pop_front();
+            self.holds.remove(0);
         }
-        self.holds.push_back(HoldEvent {
+        self.holds.push(HoldEvent {
             at_ms,
             label: hold.label.clone(),
             ended,

@@ -28,7 +28,7 @@ impl Tab {
         // Only a logout of this tab's own makes the calls: a tab told by another never does.
         let own = self.sync.handle_logout(reason);
         let role = if own { reason } else { LogoutReason::OtherTab };
-        self.out.push_back(Output::Notify(Notice::Logout(reason)));
+        self.out.push(Output::Notify(Notice::Logout(reason)));
         let reason_json = host::json_string(reason.as_str());
         let posts = host::post(&self.config, "logout", &[("reason", &reason_json)]);
         self.out.extend(posts);
@@ -53,7 +53,7 @@ impl Tab {
                 ended_ms: *ended_ms,
                 calls,
             };
-            self.out.push_back(Output::Store {
+            self.out.push(Output::Store {
                 key: link.scope().logout_key(),
                 value: record.encode(),
             });
@@ -77,7 +77,7 @@ impl Tab {
                     } else {
                         Hook::ClearTokens
                     };
-                    self.out.push_back(Output::RunHook {
+                    self.out.push(Output::RunHook {
                         hook,
                         reason,
                         bound_ms: self.config.hook_timeout_ms,
@@ -86,16 +86,15 @@ impl Tab {
                 }
                 Step::AcquireLock => match self.link.as_ref().filter(|_| self.config.locks) {
                     Some(link) => {
-                        self.out
-                            .push_back(Output::RequestLock(link.scope().lock_name()));
+                        self.out.push(Output::RequestLock(link.scope().lock_name()));
                         return;
                     }
                     None => self.finish_step(&step, StepOutcome::Failed, now_ms),
                 },
                 Step::Call(call) => {
                     let url = concat(&[&self.api_root, &call.path]);
-                    let id = self.calls.open(Purpose::Logout(step.clone()));
-                    self.out.push_back(Output::Call(super::output::OwnCall {
+                    let id = self.calls.open(Purpose::Logout);
+                    self.out.push(Output::Call(super::output::OwnCall {
                         id,
                         method: call.method,
                         url,
@@ -105,12 +104,12 @@ impl Tab {
                     return;
                 }
                 Step::ReleaseLock => {
-                    self.out.push_back(Output::ReleaseLock);
+                    self.out.push(Output::ReleaseLock);
                     self.finish_step(&step, StepOutcome::Done, now_ms);
                 }
                 Step::Navigate => {
                     let save_return = plan.saves_return();
-                    self.out.push_back(Output::Navigate {
+                    self.out.push(Output::Navigate {
                         login_url: self.config.login_url.clone(),
                         save_return,
                     });
@@ -150,7 +149,7 @@ impl Tab {
             self.step_logout(now_ms);
         } else if granted {
             // Granted after all that (stopped meanwhile): let it go at once.
-            self.out.push_back(Output::ReleaseLock);
+            self.out.push(Output::ReleaseLock);
         }
     }
 

@@ -52,6 +52,7 @@
 
 mod answers;
 mod calls;
+mod collect;
 mod config;
 mod date;
 mod host;
@@ -69,17 +70,14 @@ pub use link::Transport;
 pub use output::{CallId, Hook, LinkSpec, Notice, Output, OwnCall};
 pub use settings::{Settings, User, FALLBACK_TIMEOUT_MS};
 
-use alloc::collections::VecDeque;
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
-use crate::idle::{
-    Action, HoldError, HoldId, IdleConfig, IdleMachine, IdleState, DEFAULT_SLEPT_TOLERANCE_MS,
-};
+use crate::idle::{HoldError, HoldId, IdleConfig, IdleMachine, DEFAULT_SLEPT_TOLERANCE_MS};
 use crate::json::Value;
 use crate::logout::{LogoutPlan, TOKEN_CHECK_PATH};
 use crate::policy::Policy;
 use crate::reason::LogoutReason;
-use crate::tabs::{start_last_activity, Scope, TabSync};
+use crate::tabs::TabSync;
 use crate::text::concat;
 use crate::url::ApiScope;
 
@@ -124,7 +122,7 @@ pub struct Tab {
     local_activity_ms: Option<u64>,
     /// The page went away (`pagehide`): no wake-up counts until it shows again.
     gone: bool,
-    out: VecDeque<Output>,
+    out: Vec<Output>,
 }
 
 /// The idle machine's configuration for a timeout (`None`: none applies) and the options.
@@ -174,7 +172,7 @@ impl Tab {
             started_ms: now_ms,
             local_activity_ms: None,
             gone: false,
-            out: VecDeque::new(),
+            out: Vec::new(),
             config,
         };
         tab.configure_fallback();
@@ -187,10 +185,10 @@ impl Tab {
             crate::logout::PRESENCE_DEFINITIONS_PATH,
         );
         if host::embedded(&tab.config) {
-            tab.out.push_back(Output::ListenToHost);
+            tab.out.push(Output::ListenToHost);
         }
         if tab.user.is_some() {
-            tab.out.push_back(Output::ReadToken);
+            tab.out.push(Output::ReadToken);
         }
         // Embedded: the host learns that the client is signed in and tracking (again).
         let posts = host::post(&tab.config, "resumed", &[]);
@@ -216,7 +214,7 @@ impl Tab {
         }
         let (id, started_over) = self.log.learn(url, self.settings.policy(), &self.scope);
         if started_over {
-            self.out.push_back(Output::ForgetUrls);
+            self.out.push(Output::ForgetUrls);
         }
         self.handle_known_request(id, method, at_ms, now_ms);
         Some(id)
@@ -243,7 +241,7 @@ impl Tab {
             if self.config.on_activity {
                 let mut json = String::new();
                 log::push_entry(&mut json, &entry);
-                self.out.push_back(Output::Notify(Notice::Activity(json)));
+                self.out.push(Output::Notify(Notice::Activity(json)));
             }
         }
         self.log.push(entry);
@@ -287,68 +285,6 @@ impl Tab {
         }
         self.sync.handle_message(text, &mut self.machine, now_ms);
         self.collect(now_ms);
-    }
-
-    /// The app's access token, asked for by [`Output::ReadToken`] (`""`: none): it names the
-    /// session, so the link to the other tabs opens now.
-    pub fn handle_token(&mut self, token: &str, now_ms: u64) {
-        if self.link.is_some() || self.life != Life::Running {
-            return;
-        }
-        let Some(user) = &self.user else {
-            return;
-        };
-        // One session = one access token: the server keeps its idle deadline per token.
-        let scope = Scope::new(&user.id, &self.api_root).with_session(token);
-        let (link, outputs) = Link::open(scope, self.config.channel, self.config.storage);
-        self.out.extend(outputs);
-        self.link = Some(link);
-        self.collect(now_ms);
-    }
-
-    /// The session's shared state, read at the link's opening: the tab starts from the
-    /// session's last activity rather than from zero (unless that session is over), says hello
-    /// and tells what it did before the link existed. Called by the driver right after
-    /// [`Output::OpenLink`], with what the storage holds under its keys.
-    pub fn handle_link_opened(
-        &mut self,
-        last_activity: Option<&str>,
-        record: Option<&str>,
-        now_ms: u64,
-    ) {
-        let Some(link) = &self.link else {
-            return;
-        };
-        if self.life != Life::Running {
-            return;
-        }
-        let shared = link.shared(last_activity, record);
-        let start = start_last_activity(
-            shared.last_activity_ms,
-            shared.record,
-            self.machine.config().timeout_ms,
-            self.started_ms,
-            self.local_activity_ms,
-            now_ms,
-        );
-        if start < self.machine.last_activity_ms() && self.machine.state() == IdleState::Active {
-            // The session is older than this tab: count from its last activity, not from zero.
-            self.machine = IdleMachine::with_last_activity(*self.machine.config(), start, now_ms);
-        } else {
-            self.machine.handle_remote_activity(start, now_ms);
-        }
-        self.sync
-            .link_opened(&self.machine, self.local_activity_ms, now_ms);
-        self.collect(now_ms);
-    }
-
-    /// The stored keys of every session (`(key, value)`), asked for by [`Output::ListStorage`]:
-    /// those of sessions abandoned for a day go.
-    pub fn handle_storage_listing(&mut self, stored: &[(String, String)], now_ms: u64) {
-        if let Some(link) = &self.link {
-            let keys = link.abandoned_keys(stored, now_ms);
-            self.out.extend(keys.into_iter().map(Output::Unstore));
-        }
     }
 
     /// The call `id` came back (see [`Answer`]).
@@ -464,7 +400,7 @@ impl Tab {
             self.go_away(now_ms);
         }
         if self.plan.as_ref().is_some_and(LogoutPlan::holds_lock) {
-            self.out.push_back(Output::ReleaseLock);
+            self.out.push(Output::ReleaseLock);
         }
         self.plan = None;
         self.life = Life::Stopped;
@@ -474,7 +410,7 @@ impl Tab {
 
     /// The next instruction, oldest first; `None` when there is nothing to do.
     pub fn poll(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        (!self.out.is_empty()).then(|| self.out.remove(0))
     }
 
     /// Whether [`Tab::poll`] has something.
@@ -483,12 +419,14 @@ impl Tab {
     }
 
     /// The one instant (ms since the epoch) at which to call [`Tab::handle_wake`]; `None` when
-    /// nothing is due (no timeout applies and nothing is held, or the tab is logging out or
-    /// stopped). Possibly earlier than needed (a wake-up with nothing due is a no-op), never
+    /// nothing is due (no timeout applies and nothing is held, or the tab is logging out, stopped,
+    /// or gone until it shows again). Possibly earlier than needed (a wake-up with nothing due is a no-op), never
     /// later. A browser waits at most 2³¹−1 ms in one `setTimeout`: clamp, and the early wake-up
     /// does nothing.
     pub fn poll_timeout(&self) -> Option<u64> {
-        if self.life != Life::Running {
+        // Gone (`pagehide`): a wake-up would do nothing until the page shows again — a deadline
+        // asked for meanwhile would fire again and again at the same instant.
+        if self.life != Life::Running || self.gone {
             return None;
         }
         match (self.machine.poll_timeout(), self.sync.poll_timeout()) {
@@ -550,7 +488,7 @@ impl Tab {
         bound_ms: u64,
     ) -> CallId {
         let id = self.calls.open(purpose);
-        self.out.push_back(Output::Call(OwnCall {
+        self.out.push(Output::Call(OwnCall {
             id,
             method,
             url: concat(&[&self.api_root, path]),
@@ -566,7 +504,7 @@ impl Tab {
         let config = idle_config(self.settings.timeout_ms(), &self.config);
         self.machine.set_config(config, now_ms);
         self.log.forget_urls();
-        self.out.push_back(Output::ForgetUrls);
+        self.out.push(Output::ForgetUrls);
         self.configure_fallback();
         if let Settings::Failed(why) = &self.settings {
             let message = concat(&[
@@ -574,7 +512,7 @@ impl Tab {
                 why,
                 "; the 15-minute fallback timeout applies",
             ]);
-            self.out.push_back(Output::Warn(message));
+            self.out.push(Output::Warn(message));
         }
     }
 
@@ -584,7 +522,7 @@ impl Tab {
             .policy()
             .map(|p| p.exclusions().patterns())
             .unwrap_or_default();
-        self.out.push_back(Output::ConfigureFallback {
+        self.out.push(Output::ConfigureFallback {
             timeout_ms: self.settings.timeout_ms(),
             bases: self.scope.base_prefixes(),
             patterns,
@@ -604,97 +542,11 @@ impl Tab {
         let _ = now_ms;
     }
 
-    /// Moves the cross-tab sync's outputs to the driver's queue (dropped without a link).
-    fn drain_sync(&mut self) {
-        while let Some(output) = self.sync.poll_output() {
-            let Some(link) = &self.link else { continue };
-            let output = match output {
-                crate::tabs::TabOutput::Broadcast(text) => Output::Broadcast(text),
-                crate::tabs::TabOutput::StoreLastActivity(at_ms) if link.storage() => {
-                    Output::StoreLastActivity {
-                        key: link.scope().last_activity_key(),
-                        at_ms,
-                    }
-                }
-                crate::tabs::TabOutput::ClearLogoutRecord if link.storage() => {
-                    Output::Unstore(link.scope().logout_key())
-                }
-                _ => continue,
-            };
-            if link.transport() != Transport::None || !matches!(output, Output::Broadcast(_)) {
-                self.out.push_back(output);
-            }
-        }
-    }
-
-    /// After every input: the machine's actions and the sync's outputs become instructions.
-    fn collect(&mut self, now_ms: u64) {
-        while let Some(action) = self.machine.poll_action() {
-            match action {
-                Action::CheckServerDeadline => {
-                    // The machine waits briefly for the answer, then warns; a later answer still
-                    // counts until the expiry (it may clear the warning): wait for it that long.
-                    let bound = self
-                        .machine
-                        .remaining_ms(now_ms)
-                        .unwrap_or(0)
-                        .max(self.config.request_timeout_ms);
-                    self.call_within(Purpose::ServerDeadline, "GET", TOKEN_CHECK_PATH, bound);
-                }
-                Action::VerifyHold => {
-                    self.call(Purpose::HoldCheck, "GET", TOKEN_CHECK_PATH);
-                }
-                Action::Warn { remaining_ms } => {
-                    self.out
-                        .push_back(Output::Notify(Notice::Warning(remaining_ms)));
-                    let ms = crate::text::dec(remaining_ms);
-                    let posts = host::post(&self.config, "warning", &[("remainingMs", &ms)]);
-                    self.out.extend(posts);
-                }
-                Action::WarningCleared => {
-                    self.out.push_back(Output::Notify(Notice::WarningCleared));
-                    let posts = host::post(&self.config, "resumed", &[]);
-                    self.out.extend(posts);
-                }
-                Action::KeepAlive => {
-                    self.call(Purpose::KeepAlive, "GET", "/api/v2/tokens/me");
-                }
-                Action::HoldBegan { hold } => {
-                    self.log.hold_event(&hold, hold.since_ms, None);
-                    let label = host::json_string(&hold.label);
-                    let posts = host::post(&self.config, "hold-began", &[("label", &label)]);
-                    self.out.extend(posts);
-                }
-                Action::HoldEnded {
-                    hold,
-                    at_ms,
-                    reason,
-                } => {
-                    self.log.hold_event(&hold, at_ms, Some(reason));
-                    let label = host::json_string(&hold.label);
-                    let why = host::json_string(reason.as_str());
-                    let fields = [("label", label.as_str()), ("reason", why.as_str())];
-                    let posts = host::post(&self.config, "hold-ended", &fields);
-                    self.out.extend(posts);
-                }
-                Action::Logout { reason } => {
-                    if self.life == Life::Running {
-                        // What the other tabs must hear first (a logout message) comes from
-                        // the sync, inside the logout's beginning.
-                        self.drain_sync();
-                        self.begin_logout(reason, now_ms);
-                    }
-                }
-            }
-        }
-        self.drain_sync();
-    }
-
     /// The learnt user opens the link (the token names the session).
     fn user_known(&mut self, user: User) {
         if self.user.is_none() {
             self.user = Some(user);
-            self.out.push_back(Output::ReadToken);
+            self.out.push(Output::ReadToken);
         }
     }
 }

@@ -8,7 +8,6 @@
     clippy::panic
 )]
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -94,7 +93,7 @@ pub struct TabSync {
     deferred_holds: Vec<(HoldId, String)>,
     /// A goodbye went out (`pagehide`): nothing is announced until the page shows again.
     gone: bool,
-    outbox: VecDeque<TabOutput>,
+    outbox: Vec<TabOutput>,
 }
 
 impl TabSync {
@@ -120,7 +119,7 @@ impl TabSync {
             last_refresh_ms: None,
             deferred_holds: Vec::new(),
             gone: false,
-            outbox: VecDeque::new(),
+            outbox: Vec::new(),
         }
     }
 
@@ -315,7 +314,7 @@ impl TabSync {
     pub fn handle_wake(&mut self, machine: &mut IdleMachine, shared: &Shared, now_ms: u64) {
         // Values from the future are invalid: ignored and overwritten, never clamped to now.
         if shared.record.is_some_and(|r| is_future(r.ended_ms, now_ms)) {
-            self.outbox.push_back(TabOutput::ClearLogoutRecord);
+            self.outbox.push(TabOutput::ClearLogoutRecord);
         } else if shared
             .record
             .is_some_and(|r| r.ends_session_of(self.started_ms))
@@ -399,7 +398,7 @@ impl TabSync {
 
     /// The next thing to do, oldest first; `None` when there is nothing.
     pub fn poll_output(&mut self) -> Option<TabOutput> {
-        self.outbox.pop_front()
+        (!self.outbox.is_empty()).then(|| self.outbox.remove(0))
     }
 
     // ---- inside ----
@@ -509,7 +508,7 @@ impl TabSync {
                     label: h.label.clone(),
                 };
                 self.outbox
-                    .push_back(TabOutput::Broadcast(encode(&message, &self.id)));
+                    .push(TabOutput::Broadcast(encode(&message, &self.id)));
             }
         }
         if any {
@@ -541,11 +540,11 @@ impl TabSync {
     fn store(&mut self, at_ms: u64, now_ms: u64) {
         self.last_stored_ms = Some(now_ms);
         self.unstored_ms = None;
-        self.outbox.push_back(TabOutput::StoreLastActivity(at_ms));
+        self.outbox.push(TabOutput::StoreLastActivity(at_ms));
     }
 
     fn send(&mut self, message: &TabMessage) {
         self.outbox
-            .push_back(TabOutput::Broadcast(encode(message, &self.id)));
+            .push(TabOutput::Broadcast(encode(message, &self.id)));
     }
 }

@@ -274,22 +274,29 @@ export async function tokenFor(server, username, password = username) {
 
 /**
  * Moves browser (Playwright clock) and server time together, a minute at a time, as a real clock
- * would. After each step the server is set to the page's time plus the offset the two had before
- * (an offset a test made on purpose stays): the real time that each step takes passes on the
- * server's clock but not on the page's, and on a slow machine it would add up to the server
- * expiring a token the page still counts as live.
+ * would. Before each step the server is set to where the page will be at its end (the page's time
+ * plus the offset the two had before: an offset a test made on purpose stays); after it, to
+ * where the page is. So the server never stands behind the page: a request the page makes during
+ * a step reaches a server at the step's end or later, never at its start — otherwise the server
+ * stamped a keep-alive made at the end of a hold up to a step early, its deadline ran up to a step
+ * before the page's, and on a loaded machine the page's check, delivered late, found the token
+ * revoked (`server-revoked` where `idle` was due). And the real time each step takes passes on the
+ * server's clock but not on the page's: setting it after the step keeps it from adding up to the
+ * server expiring a token the page still counts as live.
  */
 export async function advanceTogether(page, server, ms, stepMs = 60_000) {
   const pageNow = () => page.evaluate(() => Date.now()).catch(() => null);
   const before = await pageNow();
   const offset = before === null ? null : (await server.now()) - before;
+  let now = before;
   for (let left = ms; left > 0; left -= stepMs) {
     const step = Math.min(stepMs, left);
-    await page.clock.runFor(step);
-    const now = offset === null ? null : await pageNow();
     // A page in the middle of a navigation has no time to read: the server moves by the step.
-    if (now === null) await server.advanceClock(step);
-    else await server.setClock(now + offset);
+    if (now === null || offset === null) await server.advanceClock(step);
+    else await server.setClock(now + step + offset);
+    await page.clock.runFor(step);
+    now = offset === null ? null : await pageNow();
+    if (now !== null) await server.setClock(now + offset);
   }
 }
 

@@ -170,3 +170,35 @@ test("the agent demo: 'On a call' takes a hold and the panel says so", async () 
   assert.equal(await page.locator("#hold-status").textContent(), "");
   await context.close();
 });
+
+// Another tab's hold is believed only while the server agrees: a hold message posted on the
+// session's channel by a page script (a buggy app, or a forged one) — renewed every minute so its
+// lease never lapses — but no keep-alives: at the tab's own expiry it asks the server, whose
+// deadline has passed, and logs out (server-revoked) instead of staying signed in.
+test("a forged hold on the channel keeps no one signed in past the server's deadline", async () => {
+  const { context, page, token } = await openMinimal();
+  const channel = await page.evaluate(() => {
+    const scope = Object.keys(localStorage).find((k) => k.endsWith(":last-activity"));
+    return scope.slice(0, -":last-activity".length);
+  });
+  const forge = () =>
+    page.evaluate((name) => {
+      const now = Date.now();
+      window.forged ??= new BroadcastChannel(name);
+      window.forged.postMessage(JSON.stringify({ v: 1, from: "forged", kind: "hold", hold: 1, since: window.forgedSince ??= now, at: now, label: "not a call" }));
+    }, channel);
+  await forge();
+  await waitUntil(async () => (await page.evaluate(() => window.tracker.explain().holds.length)) === 1, { what: "the forged hold to be believed" });
+  await server.clearLog();
+  let reason = null;
+  for (let minute = 0; minute < 2 * TIMEOUT / MINUTE && reason === null; minute++) {
+    await advanceTogether(page, server, MINUTE, MINUTE);
+    reason = await reasonOf(page);
+    if (reason === null) await forge();
+  }
+  if (reason === "navigating") reason = await waitUntil(async () => (await reasonOf(page)) !== "navigating" && reasonOf(page), { what: "the logout reason" });
+  assert.equal(reason, "server-revoked", "logged out when the server's deadline had passed");
+  assert.equal(await keepAlives(), 0, "no keep-alive: this tab holds nothing itself");
+  assert.equal(await alive(token), false, "the server revoked the idle token");
+  await context.close();
+});

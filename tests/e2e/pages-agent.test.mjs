@@ -2,7 +2,7 @@
 // Time moves with Playwright's page.clock and the server's test clock together; no sleeps.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { setUp, signIn, signInFramed, tokenFor, advanceTogether } from "./harness.mjs";
+import { setUp, signIn, signInFramed, tokenFor, advanceTogether, waitUntil } from "./harness.mjs";
 import { expectText } from "./expect.mjs";
 
 const MINUTE = 60_000;
@@ -66,9 +66,17 @@ test("first visit: sign in and back to the same route, query and hash included; 
 test("the countdown, counted calls, excluded background calls, and the ledger", async () => {
   const { context, page } = await openAgent(`${server.url}/agent/`);
   await expectText(page.locator("#countdown"), /^10:00$/);
+  // The page's clock paused: from now on only the test moves it (real time passing on a busy
+  // machine must not show in the countdown). Where it stands then, the countdown shows.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+  await page.clock.runFor(1_000);
+  const seconds = (text) => text.split(":").reduce((m, s) => m * 60 + Number(s), 0);
+  const shown = seconds(await page.locator("#countdown").textContent());
+  assert.ok(shown <= 599 && shown >= 570, `the countdown runs: ${shown} s left`);
   // Background diagnostics run every 10 seconds but are excluded: the countdown keeps going.
   await advance(page, 30_000, 10_000);
-  await expectText(page.locator("#countdown"), /^9:30$/);
+  const left = shown - 30;
+  await expectText(page.locator("#countdown"), new RegExp(`^${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}$`));
   const log = await server.log();
   const background = log.filter((e) => /diagnostics|featuretoggles|clientapps/.test(e.path));
   assert.ok(background.length >= 8, `background calls reached the server: ${background.length}`);
@@ -197,5 +205,46 @@ test("embedded in the CRM on the other origin: messages only from the frame; the
   await expectText(page.locator("#client-state"), /signed out \(host-request\)/);
   await advance(page, 5_000, 1_000);
   await frame.getByRole("button", { name: "Sign in", exact: true }).waitFor();
+  await context.close();
+});
+
+test("Sign out runs the idle logout's sequence: Off Queue, Offline, revoke, every tab leaves (reason user)", async () => {
+  const { context, page } = await openAgent(`${server.url}/agent/#/queues`);
+  const id = await userId("agent");
+  await page.getByRole("button", { name: "Go On Queue" }).click();
+  await page.getByRole("button", { name: "Go Off Queue" }).waitFor();
+  // A second tab of the same session: the same token (the demo keeps it per tab; handed over).
+  const key = await page.evaluate(() => Object.keys(sessionStorage).find((k) => sessionStorage.getItem(k)?.length > 20 && k.includes("token")));
+  const token = await page.evaluate((k) => sessionStorage.getItem(k), key);
+  const other = await context.newPage();
+  await other.goto(`${server.url}/favicon.svg`);
+  await other.evaluate(([k, t]) => sessionStorage.setItem(k, t), [key, token]);
+  await other.goto(`${server.url}/agent/`);
+  await other.locator("#app:not([hidden])").waitFor();
+  await server.clearLog();
+  // What each tab is told, kept across the navigation that follows.
+  const reasons = [];
+  for (const p of [page, other]) {
+    await p.exposeFunction("loggedOut", (text) => reasons.push(text));
+    await p.evaluate(() => new MutationObserver(() => {
+      const box = document.getElementById("signed-out");
+      if (!box.hidden && box.textContent) window.loggedOut(box.textContent);
+    }).observe(document.getElementById("signed-out"), { attributes: true, childList: true, subtree: true }));
+  }
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await Promise.all([page, other].map((p) => p.waitForURL(/\/oauth\/authorize/)));
+  assert.ok(reasons.some((r) => /because you signed out/.test(r)), reasons.join(" | "));
+  assert.ok(reasons.some((r) => /signed out in another tab/.test(r)), reasons.join(" | "));
+  const calls = () => server.log().then((log) => log.map((r) => `${r.method} ${r.path}`));
+  const order = [`PUT /api/v2/users/${id}/routingstatus`, `PATCH /api/v2/users/${id}/presences/purecloud`, "DELETE /api/v2/tokens/me"];
+  await waitUntil(async () => order.every((c) => calls().then((l) => l.includes(c))) && (await calls()).filter((c) => order.includes(c)).length === 3, {
+    what: "the sign-out's calls",
+    describe: async () => (await calls()).join(", "),
+  });
+  assert.deepEqual((await calls()).filter((c) => order.includes(c)), order, "once each, in order");
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/routingstatus`)).body.status, "OFF_QUEUE");
+  assert.equal((await server.api(adminToken, "GET", `/api/v2/users/${id}/presences/purecloud`)).body.presenceDefinition.systemPresence, "Offline");
+  // No page saved to come back to: a sign-out is not an interruption.
+  assert.ok(!page.url().includes("state=rt1."), page.url());
   await context.close();
 });

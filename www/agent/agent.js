@@ -54,12 +54,13 @@ const timeOf = (ms) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false 
 
 // ---------------------------------------------------------------- sign-in
 
+// The agent's own sign-out: the idle logout's sequence (Off Queue, Offline, revoke, every tab
+// leaves), by the tracker; without one (it did not start), the token is revoked here.
 async function signOut() {
   stopBackground();
-  try {
-    tracker?.stop();
-  } catch {
-    /* already stopped */
+  if (tracker && !signedOut) {
+    tracker.signOut();
+    return;
   }
   try {
     await api(token, "/api/v2/tokens/me", { method: "DELETE" });
@@ -446,6 +447,7 @@ const REASONS = {
   "server-revoked": "the server ended your session",
   "other-tab": "you were signed out in another tab",
   "host-request": "the host application signed you out",
+  user: "you signed out",
 };
 
 function onLogout(reason) {
@@ -456,7 +458,7 @@ function onLogout(reason) {
   store.clear();
   const box = $("signed-out");
   box.replaceChildren(
-    h("div", {}, h("p", {}, h("strong", { text: "You have been signed out" }), ` because ${REASONS[reason] ?? reason}.`), h("p", { text: "Taking you to the sign-in page; afterwards you come back to this page." })),
+    h("div", {}, h("p", {}, h("strong", { text: "You have been signed out" }), ` because ${REASONS[reason] ?? reason}.`), h("p", { text: reason === "user" ? "Taking you to the sign-in page." : "Taking you to the sign-in page; afterwards you come back to this page." })),
   );
   box.hidden = false;
   box.focus();

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::ApiError;
-use crate::state::{AppState, Caller, LogEntry};
+use crate::state::{capped, AppState, Caller, LogEntry};
 
 /// The API routes (without authentication: [`gate`] wraps the whole server).
 pub fn routes() -> Router<AppState> {
@@ -78,7 +78,6 @@ pub async fn gate(State(app): State<AppState>, mut request: Request, next: Next)
         return next.run(request).await;
     }
     let method = request.method().clone();
-    let query = request.uri().query().map(str::to_owned);
     let now = app.clock.now_ms();
     let authorization = request
         .headers()
@@ -87,16 +86,17 @@ pub async fn gate(State(app): State<AppState>, mut request: Request, next: Next)
         .map(str::to_owned);
     let preserve_ttl = method == Method::GET
         && path.trim_end_matches('/') == "/api/v2/tokens/me"
-        && query.as_deref().is_some_and(|q| {
+        && request.uri().query().is_some_and(|q| {
             form_urlencoded::parse(q.as_bytes())
                 .any(|(k, v)| k == "preserveIdleTTL" && v.eq_ignore_ascii_case("true"))
         });
 
+    // Copies cut to the log's bounds (`state/log.rs`), not the request's own strings.
     let mut entry = LogEntry {
         at_ms: now,
-        method: method.to_string(),
-        path: path.clone(),
-        query,
+        method: capped(method.as_str()),
+        path: capped(&path),
+        query: request.uri().query().map(capped),
         user: None,
         user_id: None,
         status: 0,

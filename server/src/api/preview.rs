@@ -9,7 +9,7 @@ use super::require_admin;
 use crate::body::JsonBody;
 use crate::clock::iso8601;
 use crate::error::ApiError;
-use crate::preview::{parse_draft, replay};
+use crate::preview::{parse_draft, replay_in_parts, PART_CALLS};
 use crate::state::{AppState, Caller};
 
 const HOUR_MS: u64 = 60 * 60 * 1000;
@@ -28,15 +28,21 @@ pub async fn preview(
     let draft = parse_draft(body, org_hipaa)?;
     let now = app.clock.now_ms();
     let window_start = now.saturating_sub(draft.window_hours * HOUR_MS);
-    // Copy out under the lock, replay without it: API calls are not held up by a long replay.
-    let (snapshot, current) = {
-        let inner = app.lock();
-        (
-            inner.history().snapshot(window_start, now),
-            inner.effective.policy.clone(),
-        )
-    };
-    let result = tokio::task::spawn_blocking(move || replay(&snapshot, &current, &draft.policy))
+    // Copied part by part under the lock, replayed outside it: API calls are not held up by a
+    // long replay, and no copy of the whole day is made. One preview at a time (`preview/gate.rs`).
+    let replaying = app.clone();
+    let result = app
+        .replays
+        .run(move || {
+            let current = replaying.lock().effective.policy.clone();
+            let copy_part = |after| {
+                replaying
+                    .lock()
+                    .history()
+                    .snapshot_part(window_start, now, after, PART_CALLS)
+            };
+            replay_in_parts(copy_part, &current, &draft.policy)
+        })
         .await
         .map_err(|e| ApiError::internal(format!("The preview failed: {e}.")))?;
     Ok(Json(json!({

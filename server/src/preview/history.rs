@@ -3,10 +3,12 @@
 //!
 //! Bounds (see [`HistoryLimits`]): at most `sessions` sessions (the oldest sign-in is dropped
 //! first), `calls_per_session` calls per session and `routing_changes_per_user` status changes
-//! per user (the oldest dropped first), nothing older than `keep_ms`, and a user's routing
-//! changes only while a session of theirs is kept. A call costs 6 bytes (a 32-bit time since the
-//! sign-in and a 16-bit template), so the calls of the default limits take at most about
-//! 10,000 × 4,096 × 6 B ≈ 250 MB, and far less in practice.
+//! per user (the oldest dropped first, *before* the new one is added: no queue ever holds, or
+//! takes room for, more than its bound — `crate::bounded`), nothing older than `keep_ms`, and a
+//! user's routing changes only while a session of theirs is kept. A call costs 6 bytes (a
+//! 32-bit time since the sign-in and a 16-bit template). What the history takes at the default
+//! bounds is measured, not computed: `examples/history_memory.rs`, its figures in
+//! `server/README.md` (418 MB, 252 MB of it the calls).
 //!
 //! When calls are dropped from the front of a session, the session's replay starts at the
 //! newest dropped call, taken as activity (it was a call; whether a draft would count it is
@@ -14,12 +16,18 @@
 //! taken as no time passing).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use super::templates::{Template, TemplateId, Templates};
+use crate::bounded::{grow_within, push_bounded};
 
 /// One day, in milliseconds.
 pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The most calls a part of a replay copies at a time ([`History::snapshot_part`]): 65,536, about
+/// 400 KB.
+pub const PART_CALLS: usize = 65_536;
 
 /// A session's number (the server numbers its access tokens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,7 +89,7 @@ impl Session {
     }
 
     fn time(&self, offset: u32) -> u64 {
-        self.base_ms + u64::from(offset)
+        self.base_ms.saturating_add(u64::from(offset))
     }
 
     fn drop_first(&mut self) {
@@ -141,6 +149,8 @@ pub struct Snapshot {
     pub window_start_ms: u64,
     /// Every template, by number.
     pub templates: Vec<Arc<Template>>,
+    /// The number of the template that calls of evicted paths count as (outside the catalog).
+    pub overflow: u16,
     /// The sessions signed in at some moment of the window, oldest sign-in first.
     pub sessions: Vec<SessionRecord>,
     /// The routing status over time of those sessions' users, by user id.
@@ -150,6 +160,8 @@ pub struct Snapshot {
 /// One session of a [`Snapshot`].
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
+    /// Its number.
+    pub id: SessionId,
     /// Whose.
     pub user: Arc<SessionUser>,
     /// Where the replay starts (the sign-in, or the newest dropped call): activity.
@@ -206,14 +218,17 @@ impl History {
             times: VecDeque::new(),
             templates: VecDeque::new(),
         };
-        if let Some(old) = self.sessions.insert(id, session) {
+        // Drop before adding: never one session more than the bound, even for a moment.
+        if let Some(old) = self.sessions.remove(&id) {
             self.release_user(&old.user.id);
         }
-        while self.sessions.len() > self.limits.sessions {
-            if let Some((_, dropped)) = self.sessions.pop_first() {
-                self.release_user(&dropped.user.id);
+        while self.sessions.len() >= self.limits.sessions.max(1) {
+            match self.sessions.pop_first() {
+                Some((_, dropped)) => self.release_user(&dropped.user.id),
+                None => break,
             }
         }
+        self.sessions.insert(id, session);
     }
 
     /// An API call of a session at `now_ms` (counted or excluded: the replay decides again).
@@ -222,16 +237,22 @@ impl History {
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };
-        let TemplateId(template) = self.templates.template_of(request_path);
         let last = session.times.back().copied().unwrap_or(0);
         let offset = u32::try_from(now_ms.saturating_sub(session.base_ms))
             .unwrap_or(u32::MAX)
             .max(last);
-        session.times.push_back(offset);
-        session.templates.push_back(template);
-        while session.times.len() > self.limits.calls_per_session {
+        let TemplateId(template) =
+            self.templates
+                .template_of(request_path, session.time(offset), &session.user.id);
+        // Drop before push, and grow to the bound but never past it (`crate::bounded`).
+        let limit = self.limits.calls_per_session.max(1);
+        while session.times.len() >= limit {
             session.drop_first();
         }
+        grow_within(&mut session.times, limit);
+        grow_within(&mut session.templates, limit);
+        session.times.push_back(offset);
+        session.templates.push_back(template);
     }
 
     /// A session ended at `now_ms` (revoked: idle or signed out).
@@ -252,9 +273,9 @@ impl History {
 
     fn push_change(timeline: &mut Timeline, limits: HistoryLimits, on_queue: bool, now_ms: u64) {
         let at = timeline.changes.back().map_or(now_ms, |c| c.0.max(now_ms));
-        timeline.changes.push_back((at, on_queue));
-        while timeline.changes.len() > limits.routing_changes_per_user {
-            timeline.drop_first();
+        let limit = limits.routing_changes_per_user;
+        if let Some((_, status)) = push_bounded(&mut timeline.changes, limit, (at, on_queue)) {
+            timeline.before = status;
         }
     }
 
@@ -299,13 +320,35 @@ impl History {
     }
 
     /// A copy of what a replay of the window `[window_start_ms, now_ms]` needs: the sessions
-    /// signed in at some moment of it, and their users' routing status.
+    /// signed in at some moment of it, and their users' routing status. As large as the calls it
+    /// holds: the server replays in parts instead ([`History::snapshot_part`]).
     pub fn snapshot(&self, window_start_ms: u64, now_ms: u64) -> Snapshot {
+        self.snapshot_part(window_start_ms, now_ms, None, usize::MAX)
+    }
+
+    /// A part of [`History::snapshot`]: the window's sessions numbered after `after` (from the
+    /// first when `None`), oldest first, as many as fit in `max_calls` calls (at least one).
+    /// An empty part means the window's sessions are all done.
+    pub fn snapshot_part(
+        &self,
+        window_start_ms: u64,
+        now_ms: u64,
+        after: Option<SessionId>,
+        max_calls: usize,
+    ) -> Snapshot {
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut calls = 0usize;
         let sessions: Vec<SessionRecord> = self
             .sessions
-            .values()
-            .filter(|s| s.base_ms <= now_ms && s.end_ms() >= window_start_ms)
-            .map(|s| SessionRecord {
+            .range((from, Bound::Unbounded))
+            .filter(|(_, s)| s.base_ms <= now_ms && s.end_ms() >= window_start_ms)
+            .take_while(|(_, s)| {
+                let fits = calls == 0 || calls.saturating_add(s.times.len()) <= max_calls;
+                calls = calls.saturating_add(s.times.len().max(1));
+                fits
+            })
+            .map(|(id, s)| SessionRecord {
+                id: *id,
                 user: s.user.clone(),
                 from_ms: s.from_ms,
                 end_ms: s.end_ms().min(now_ms),
@@ -314,17 +357,19 @@ impl History {
                 templates: s.templates.iter().copied().collect(),
             })
             .collect();
-        let routing = sessions
-            .iter()
-            .filter_map(|s| {
-                let t = self.routing.get(&s.user.id)?;
-                Some((s.user.id.clone(), t.clone()))
-            })
-            .collect();
+        let mut routing = HashMap::new();
+        for s in &sessions {
+            if let Some(t) = self.routing.get(&s.user.id) {
+                routing
+                    .entry(s.user.id.clone())
+                    .or_insert_with(|| t.clone());
+            }
+        }
         Snapshot {
             now_ms,
             window_start_ms,
             templates: self.templates.all(),
+            overflow: self.templates.overflow().0,
             sessions,
             routing,
         }

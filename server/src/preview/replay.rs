@@ -3,13 +3,18 @@
 //! from the policy's exclusion matcher, the deadline from [`SessionIdle`] (the core's idle
 //! machine).
 //!
-//! Cost: the matchers run once per template (not per call), the resolution once per session,
-//! and each call is one table look-up and one step of each of the two idle machines. So a replay
-//! is linear in the number of calls, whatever the number of exclusion entries.
+//! Cost: the matchers run once per template (not per call) and per part, the resolution once per
+//! session, and each call is one table look-up and one step of each of the two idle machines. So
+//! a replay is linear in the number of calls, whatever the number of exclusion entries.
+//!
+//! The server replays in parts ([`replay_in_parts`]): a part of the window's sessions is copied
+//! under the lock and replayed outside it, then the next, so that a preview never holds a copy of
+//! the whole day (at the history's bounds, 400 MB).
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
-use super::history::{SessionRecord, Snapshot};
+use super::history::{SessionId, SessionRecord, Snapshot};
 use crate::idle::SessionIdle;
 use crate::tracker_core::{policy, Policy};
 
@@ -89,9 +94,20 @@ struct Tally {
     last_session: Vec<usize>,
 }
 
+/// The template a call of number `template` at `at` was made to: a call made before the number's
+/// template took it was a call of an evicted path, which counts as the shared template outside
+/// the catalog (`templates.rs`).
+fn template_at(snapshot: &Snapshot, template: u16, at: u64) -> u16 {
+    match snapshot.templates.get(usize::from(template)) {
+        Some(t) if at < t.since_ms => snapshot.overflow,
+        _ => template,
+    }
+}
+
 /// One session under one policy: whether (and when) its deadline passed by its end. Calls that
 /// count and land while the session is alive are passed to `on_counted`.
 fn run(
+    snapshot: &Snapshot,
     session: &SessionRecord,
     timeout: Option<u32>,
     mut counted: impl FnMut(u16) -> bool,
@@ -99,12 +115,13 @@ fn run(
 ) -> Option<u64> {
     let mut idle = SessionIdle::start(timeout, session.from_ms);
     for (offset, template) in session.times.iter().zip(&session.templates) {
-        let at = session.base_ms + u64::from(*offset);
-        if at < session.from_ms || !counted(*template) {
+        let at = session.base_ms.saturating_add(u64::from(*offset));
+        let template = template_at(snapshot, *template, at);
+        if at < session.from_ms || !counted(template) {
             continue;
         }
         if idle.activity(timeout, at) {
-            on_counted(at, *template);
+            on_counted(at, template);
         }
     }
     if idle.expired(session.end_ms) {
@@ -116,73 +133,146 @@ fn run(
 
 /// Replays every session of the snapshot under `current` and under `draft`.
 pub fn replay(snapshot: &Snapshot, current: &Policy, draft: &Policy) -> Preview {
-    let n = snapshot.templates.len();
-    let mut by_current = Counts::new(n);
-    let mut by_draft = Counts::new(n);
-    let mut tally = Tally {
-        calls: vec![0; n],
-        sessions: vec![0; n],
-        last_session: vec![usize::MAX; n],
-    };
-    let mut signed_out = Vec::new();
-    for (index, session) in snapshot.sessions.iter().enumerate() {
-        let groups = &session.user.groups;
-        let current_timeout = policy::resolve(current, groups).timeout_seconds;
-        let draft_timeout = policy::resolve(draft, groups).timeout_seconds;
-        let current_end = run(
-            session,
-            current_timeout,
-            |t| by_current.counted(snapshot, current, t),
-            |at, t| {
-                let i = usize::from(t);
-                if at >= snapshot.window_start_ms && i < n {
-                    tally.calls[i] += 1;
-                    if tally.last_session[i] != index {
-                        tally.last_session[i] = index;
-                        tally.sessions[i] += 1;
-                    }
-                }
-            },
-        );
-        let draft_end = run(
-            session,
-            draft_timeout,
-            |t| by_draft.counted(snapshot, draft, t),
-            |_, _| {},
-        );
-        if let (Some(at_ms), None) = (draft_end, current_end) {
-            let on_queue = snapshot
-                .routing
-                .get(&session.user.id)
-                .is_some_and(|t| t.on_queue_at(at_ms));
-            signed_out.push(SignedOut {
-                user_id: session.user.id.clone(),
-                at_ms,
-                on_queue,
-            });
+    let mut replay = Replay::new(current, draft);
+    replay.add(snapshot);
+    replay.finish()
+}
+
+/// Replays the window part by part: `copy_part(after)` copies the window's sessions numbered
+/// after `after` (from the first when `None`) that fit in a part (`History::snapshot_part`, under
+/// the server's lock, taken and released for each part), until a part is empty. So a preview
+/// holds one part of the history at a time, never a copy of the whole day, and the lock is held
+/// for one part's copy at a time.
+pub fn replay_in_parts(
+    mut copy_part: impl FnMut(Option<SessionId>) -> Snapshot,
+    current: &Policy,
+    draft: &Policy,
+) -> Preview {
+    let mut replay = Replay::new(current, draft);
+    let mut after = None;
+    loop {
+        let part = copy_part(after);
+        let Some(last) = part.sessions.last() else {
+            break;
+        };
+        after = Some(last.id);
+        replay.add(&part);
+    }
+    replay.finish()
+}
+
+/// A replay under way: parts of the window go in ([`Replay::add`]), the preview comes out
+/// ([`Replay::finish`]).
+pub struct Replay<'a> {
+    current: &'a Policy,
+    draft: &'a Policy,
+    sessions: usize,
+    signed_out: Vec<SignedOut>,
+    /// Per template path: counted calls in the window, sessions, excluded by the draft.
+    resetters: HashMap<String, Resetter>,
+}
+
+impl<'a> Replay<'a> {
+    /// A replay of nothing yet.
+    pub fn new(current: &'a Policy, draft: &'a Policy) -> Self {
+        Self {
+            current,
+            draft,
+            sessions: 0,
+            signed_out: Vec::new(),
+            resetters: HashMap::new(),
         }
     }
-    signed_out.sort_by_key(|s| s.at_ms);
-    let mut resetters: Vec<Resetter> = (0..n)
-        .filter(|i| tally.calls[*i] > 0)
-        .map(|i| Resetter {
-            path: snapshot.templates[i].path.to_string(),
-            calls: tally.calls[i],
-            sessions: tally.sessions[i],
-            excluded_by_draft: !by_draft.counted(snapshot, draft, i as u16),
-        })
-        .collect();
-    resetters.sort_by(|a, b| {
-        (Reverse(a.calls), Reverse(a.sessions), &a.path).cmp(&(
-            Reverse(b.calls),
-            Reverse(b.sessions),
-            &b.path,
-        ))
-    });
-    resetters.truncate(MAX_RESETTERS);
-    Preview {
-        sessions: snapshot.sessions.len(),
-        signed_out,
-        resetters,
+
+    /// Replays the sessions of a part (sessions no other part holds).
+    pub fn add(&mut self, snapshot: &Snapshot) {
+        let (current, draft) = (self.current, self.draft);
+        // Template numbers hold for one part: a path evicted between two parts leaves its number
+        // to another (`templates.rs`). So decisions and tallies are per part, merged by path.
+        let n = snapshot.templates.len();
+        let mut by_current = Counts::new(n);
+        let mut by_draft = Counts::new(n);
+        let mut tally = Tally {
+            calls: vec![0; n],
+            sessions: vec![0; n],
+            last_session: vec![usize::MAX; n],
+        };
+        for (index, session) in snapshot.sessions.iter().enumerate() {
+            let groups = &session.user.groups;
+            let current_timeout = policy::resolve(current, groups).timeout_seconds;
+            let draft_timeout = policy::resolve(draft, groups).timeout_seconds;
+            let current_end = run(
+                snapshot,
+                session,
+                current_timeout,
+                |t| by_current.counted(snapshot, current, t),
+                |at, t| {
+                    let i = usize::from(t);
+                    if at >= snapshot.window_start_ms && i < n {
+                        tally.calls[i] += 1;
+                        if tally.last_session[i] != index {
+                            tally.last_session[i] = index;
+                            tally.sessions[i] += 1;
+                        }
+                    }
+                },
+            );
+            let draft_end = run(
+                snapshot,
+                session,
+                draft_timeout,
+                |t| by_draft.counted(snapshot, draft, t),
+                |_, _| {},
+            );
+            if let (Some(at_ms), None) = (draft_end, current_end) {
+                let on_queue = snapshot
+                    .routing
+                    .get(&session.user.id)
+                    .is_some_and(|t| t.on_queue_at(at_ms));
+                self.signed_out.push(SignedOut {
+                    user_id: session.user.id.clone(),
+                    at_ms,
+                    on_queue,
+                });
+            }
+        }
+        self.sessions += snapshot.sessions.len();
+        for (i, template) in snapshot.templates.iter().enumerate() {
+            if tally.calls[i] == 0 {
+                continue;
+            }
+            let excluded_by_draft = !by_draft.counted(snapshot, draft, i as u16);
+            let entry = self
+                .resetters
+                .entry(template.path.to_string())
+                .or_insert_with(|| Resetter {
+                    path: template.path.to_string(),
+                    calls: 0,
+                    sessions: 0,
+                    excluded_by_draft,
+                });
+            entry.calls += tally.calls[i];
+            entry.sessions += tally.sessions[i];
+        }
+    }
+
+    /// The preview of every part added.
+    pub fn finish(self) -> Preview {
+        let mut signed_out = self.signed_out;
+        signed_out.sort_by_key(|s| s.at_ms);
+        let mut resetters: Vec<Resetter> = self.resetters.into_values().collect();
+        resetters.sort_by(|a, b| {
+            (Reverse(a.calls), Reverse(a.sessions), &a.path).cmp(&(
+                Reverse(b.calls),
+                Reverse(b.sessions),
+                &b.path,
+            ))
+        });
+        resetters.truncate(MAX_RESETTERS);
+        Preview {
+            sessions: self.sessions,
+            signed_out,
+            resetters,
+        }
     }
 }

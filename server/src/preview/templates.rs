@@ -5,8 +5,12 @@
 //! number. The catalog's templates
 //! (and the default APIs, which the catalog lacks) are compiled into the core's exclusion
 //! matcher, which picks the most specific one (`api/v2/users/me` before `api/v2/users/{userId}`).
-//! A path outside the catalog is kept as its normalized path, up to [`MAX_EXTRA_PATHS`] distinct
-//! ones; further ones share one template, [`OUTSIDE_CATALOG`], which no exclusion entry can match.
+//! A path outside the catalog (a custom API an admin may exclude) is kept as its normalized path,
+//! within the bounds of [`super::outside`] (length, count, per user; evicted oldest first); a
+//! path not kept shares one template, [`OUTSIDE_CATALOG`], which no exclusion entry can match.
+//! An evicted path's calls stay in the history with its number, now the new path's: the template
+//! says since when it holds the number ([`Template::since_ms`]), and a replay takes an older
+//! call of that number as a call of [`OUTSIDE_CATALOG`] (counted under every policy).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,13 +19,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::outside::{OutsidePaths, Place, MAX_EXTRA_PATHS};
 use crate::tracker_core::{normalize_api_path, Exclusions};
 
-/// The most distinct paths outside the catalog that get a template of their own.
-pub const MAX_EXTRA_PATHS: usize = 1024;
-
-/// The shared template of the paths outside the catalog beyond [`MAX_EXTRA_PATHS`]. Its calls
-/// count as activity under every policy: no entry can be judged against a path not kept.
+/// The shared template of the paths outside the catalog that are not kept (too long, or evicted).
+/// Its calls count as activity under every policy: no entry can be judged against a path not kept.
 pub const OUTSIDE_CATALOG: &str = "(other API paths outside the catalog)";
 
 /// A template's number.
@@ -37,6 +39,9 @@ pub struct Template {
     pub key: Box<str>,
     /// [`OUTSIDE_CATALOG`]: counted under every policy.
     pub overflow: bool,
+    /// Since when (ms since the epoch, history time) the template holds its number: a call of this
+    /// number made before was a call of an evicted path (0 for the catalog's).
+    pub since_ms: u64,
 }
 
 /// The compiled catalog and the paths seen outside it.
@@ -44,9 +49,11 @@ pub struct Template {
 pub struct Templates {
     matcher: Exclusions,
     by_entry: HashMap<Box<str>, u16>,
-    extras: HashMap<Box<str>, u16>,
+    /// The kept paths outside the catalog, by place (their number − `first_extra`).
+    outside: OutsidePaths,
     list: Vec<Arc<Template>>,
-    overflow: Option<u16>,
+    overflow: u16,
+    first_extra: u16,
 }
 
 /// Why the API catalog cannot be used.
@@ -133,18 +140,27 @@ impl Templates {
         let mut templates = Self {
             matcher,
             by_entry: HashMap::with_capacity(entries.len()),
-            extras: HashMap::new(),
-            list: Vec::with_capacity(entries.len()),
-            overflow: None,
+            outside: OutsidePaths::default(),
+            list: Vec::with_capacity(entries.len() + 1),
+            overflow: 0,
+            first_extra: 0,
         };
         for entry in entries {
             let id = templates.push(Template {
                 key: normalize_api_path(&entry).into(),
                 path: entry.clone().into(),
                 overflow: false,
+                since_ms: 0,
             });
             templates.by_entry.insert(entry.into(), id);
         }
+        templates.overflow = templates.push(Template {
+            path: OUTSIDE_CATALOG.into(),
+            key: "".into(),
+            overflow: true,
+            since_ms: 0,
+        });
+        templates.first_extra = templates.overflow + 1;
         Ok(templates)
     }
 
@@ -154,40 +170,42 @@ impl Templates {
         id
     }
 
-    /// The template of a request path (any form: it is normalized here). A new path outside
-    /// the catalog gets its own template while there is room (see the module docs).
-    pub fn template_of(&mut self, request_path: &str) -> TemplateId {
+    /// The template of a request path (any form: it is normalized here) for a call at `at_ms`
+    /// (history time: never earlier than the calls recorded before it) by the user `caller`. A
+    /// path outside the catalog gets a template of its own while [`super::outside`] keeps it.
+    pub fn template_of(&mut self, request_path: &str, at_ms: u64, caller: &str) -> TemplateId {
         let key = normalize_api_path(request_path);
         if let Some(entry) = self.matcher.matches(&key) {
             if let Some(id) = self.by_entry.get(entry) {
                 return TemplateId(*id);
             }
         }
-        if let Some(id) = self.extras.get(key.as_str()) {
-            return TemplateId(*id);
-        }
-        if self.extras.len() < MAX_EXTRA_PATHS {
-            let id = self.push(Template {
-                path: key.clone().into(),
-                key: key.clone().into(),
-                overflow: false,
-            });
-            self.extras.insert(key.into(), id);
-            return TemplateId(id);
-        }
-        let id = match self.overflow {
-            Some(id) => id,
-            None => {
-                let id = self.push(Template {
-                    path: OUTSIDE_CATALOG.into(),
-                    key: "".into(),
-                    overflow: true,
+        // A place is < MAX_EXTRA_PATHS, and `Templates::new` checked that every number fits a u16.
+        let number = |place: usize| usize::from(self.first_extra) + place;
+        let id = match self.outside.place(&key, at_ms, caller) {
+            Place::Kept(place) => number(place),
+            Place::Taken(place) => {
+                let template = Arc::new(Template {
+                    path: key.as_str().into(),
+                    key: key.into(),
+                    overflow: false,
+                    since_ms: at_ms,
                 });
-                self.overflow = Some(id);
+                let id = number(place);
+                match self.list.get_mut(id) {
+                    Some(evicted) => *evicted = template,
+                    None => self.list.push(template),
+                }
                 id
             }
+            Place::NotKept => return TemplateId(self.overflow),
         };
-        TemplateId(id)
+        TemplateId(id as u16)
+    }
+
+    /// The number of [`OUTSIDE_CATALOG`].
+    pub fn overflow(&self) -> TemplateId {
+        TemplateId(self.overflow)
     }
 
     /// A template by its number.
@@ -214,6 +232,7 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preview::outside::{MAX_EXTRA_PATHS_PER_USER, MAX_EXTRA_PATH_BYTES};
 
     fn templates() -> Templates {
         Templates::new(
@@ -232,9 +251,9 @@ mod tests {
     #[test]
     fn the_most_specific_template_wins() {
         let mut t = templates();
-        assert_eq!(t.len(), 4);
+        assert_eq!(t.len(), 4 + 1, "the catalog's four and the shared template");
         let path = |t: &mut Templates, p: &str| {
-            let id = t.template_of(p);
+            let id = t.template_of(p, 0, "agent");
             t.get(id).unwrap().path.to_string()
         };
         assert_eq!(path(&mut t, "/api/v2/users/me"), "api/v2/users/me");
@@ -250,19 +269,44 @@ mod tests {
     }
 
     #[test]
-    fn paths_outside_the_catalog_are_bounded() {
+    fn a_path_outside_the_catalog_is_numbered_and_its_number_can_change_hands() {
         let mut t = templates();
-        let a = t.template_of("/api/v2/featuretoggles");
-        assert_eq!(t.template_of("/api/v2/FeatureToggles/"), a);
-        assert_eq!(t.get(a).unwrap().path.as_ref(), "api/v2/featuretoggles");
-        for i in 1..MAX_EXTRA_PATHS {
-            t.template_of(&format!("/api/v2/other/{i}"));
+        let path = |t: &Templates, id| t.get(id).unwrap().path.to_string();
+        let a = t.template_of("/api/v2/custom/poller", 10, "agent");
+        assert_eq!(t.template_of("/api/v2/Custom/Poller/", 11, "admin"), a);
+        assert_eq!(path(&t, a), "api/v2/custom/poller");
+        assert_eq!(t.get(a).unwrap().since_ms, 10);
+        assert_eq!(
+            t.len(),
+            4 + 1 + 1,
+            "the catalog's four, the shared template, the path"
+        );
+        // One user's new paths beyond their cap take their own places, oldest first: the
+        // agent's first path gives its number to the newest.
+        for i in 1..=MAX_EXTRA_PATHS_PER_USER as u64 {
+            t.template_of(&format!("/api/v2/junk/{i}"), 20 + i, "agent");
         }
-        assert_eq!(t.len(), 4 + MAX_EXTRA_PATHS);
-        let over = t.template_of("/api/v2/one/more");
-        assert_eq!(t.template_of("/api/v2/and/another"), over);
-        assert!(t.get(over).unwrap().overflow);
-        assert_eq!(t.len(), 4 + MAX_EXTRA_PATHS + 1);
+        let newest = format!("api/v2/junk/{MAX_EXTRA_PATHS_PER_USER}");
+        assert_eq!(path(&t, a), newest);
+        assert_eq!(
+            t.get(a).unwrap().since_ms,
+            20 + MAX_EXTRA_PATHS_PER_USER as u64
+        );
+        assert_eq!(t.len(), 4 + 1 + MAX_EXTRA_PATHS_PER_USER);
+    }
+
+    #[test]
+    fn a_path_not_kept_shares_the_template_outside_the_catalog() {
+        let mut t = templates();
+        let long = format!("/api/v2/{}", "a".repeat(MAX_EXTRA_PATH_BYTES));
+        let id = t.template_of(&long, 0, "agent");
+        assert_eq!(id, t.overflow());
+        assert!(t.get(id).unwrap().overflow);
+        assert_eq!(t.get(id).unwrap().path.as_ref(), OUTSIDE_CATALOG);
+        // Catalog paths are never cut: a long id in a template's parameter still matches it.
+        let user = format!("/api/v2/users/{}", "7".repeat(1_000));
+        let id = t.template_of(&user, 0, "agent");
+        assert_eq!(t.get(id).unwrap().path.as_ref(), "api/v2/users/{userId}");
     }
 
     #[test]

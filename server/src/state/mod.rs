@@ -2,36 +2,39 @@
 //! the request log and the preview's history — and the enforcement of the idle timeout on
 //! tokens (`state/tokens.rs`).
 
+mod log;
+mod refresh;
 mod tokens;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use serde::Serialize;
 
 use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::demo::{self, User};
 use crate::error::ApiError;
 use crate::pkce::Challenge;
-use crate::preview::{History, HistoryLimits, SessionId, SessionUser, Templates};
+use crate::preview::{History, HistoryLimits, ReplayGate, SessionId, SessionUser, Templates};
 use crate::settings::{Effective, Settings, SettingsFile};
 
+pub use log::{capped, LogEntry, RequestLog, LOG_FIELD_MAX_BYTES, LOG_MAX_BYTES, LOG_MAX_ENTRIES};
+pub use refresh::{RefreshRefused, REFRESH_TOKEN_LIFETIME_MS};
 pub use tokens::{bearer, Revoked, Token, TokenResponse};
 
 /// How long an access token lives at most, idle or not (`expires_in`).
 pub const ACCESS_TOKEN_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 /// How long an authorization code can be exchanged.
 pub const CODE_LIFETIME_MS: u64 = 60_000;
-/// How many API requests the log keeps (the oldest are dropped).
-const LOG_CAPACITY: usize = 10_000;
 
 /// Where and how the server is reached: what the handlers need of the command line.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The repository root.
     pub root: PathBuf,
+    /// The address bound (`--host`).
+    pub host: IpAddr,
     /// The port listened on.
     pub port: u16,
     /// Whether the `/__test/` controls are on.
@@ -61,6 +64,8 @@ pub struct Shared {
     pub test_mode: bool,
     /// The repository root (static files are served from under it).
     pub root: PathBuf,
+    /// The address bound (`--host`): requests may name it (`host.rs`).
+    pub host: IpAddr,
     /// The port the server listens on (redirect URIs must use it).
     pub port: u16,
     /// The OAuth clients and their redirect URIs.
@@ -71,6 +76,8 @@ pub struct Shared {
     pub settings_file: SettingsFile,
     /// The API catalog's templates, as loaded (a reset starts the history from these).
     templates: Templates,
+    /// Previews replay one at a time.
+    pub replays: ReplayGate,
     inner: Mutex<Inner>,
 }
 
@@ -84,6 +91,7 @@ impl AppState {
     ) -> Self {
         let Site {
             root,
+            host,
             port,
             test_mode,
             clients,
@@ -93,12 +101,14 @@ impl AppState {
             clock: Clock::new(),
             test_mode,
             root,
+            host,
             port,
             clients,
             frame_ancestors,
             settings_file,
-            inner: Mutex::new(Inner::new(effective, templates.clone())),
+            inner: Mutex::new(Inner::new(effective, templates.clone(), test_mode)),
             templates,
+            replays: ReplayGate::new(),
         }))
     }
 
@@ -107,12 +117,13 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Revokes every token whose idle deadline has passed (returns how many) and forgets the
-    /// history older than a day.
+    /// Revokes every token whose idle deadline has passed (returns how many), forgets the
+    /// history older than a day and the expired refresh tokens.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now_ms();
         let mut inner = self.lock();
         inner.history.forget_old(now);
+        inner.refresh_tokens.forget_expired(now);
         inner.expire_due(now)
     }
 
@@ -152,6 +163,10 @@ impl AppState {
             ))
         })?;
         inner.effective = effective;
+        if inner.effective.timeout_enabled() {
+            // A timeout now applies: no client may sign in again without the user.
+            inner.refresh_tokens.revoke_all();
+        }
         Ok(inner.effective.settings.clone())
     }
 
@@ -163,7 +178,7 @@ impl AppState {
             .save(&effective.settings)
             .map_err(|e| ApiError::internal(format!("writing the settings failed: {e}")))?;
         self.clock.reset();
-        *self.lock() = Inner::new(effective, self.templates.clone());
+        *self.lock() = Inner::new(effective, self.templates.clone(), self.test_mode);
         Ok(())
     }
 }
@@ -175,8 +190,8 @@ pub struct Inner {
     users: HashMap<&'static str, UserState>,
     tokens: HashMap<String, Token>,
     codes: HashMap<String, AuthCode>,
-    refresh_tokens: HashMap<String, &'static str>,
-    log: VecDeque<LogEntry>,
+    refresh_tokens: refresh::RefreshTokens,
+    log: RequestLog,
     history: History,
     /// The number of the next session (access token) in the history.
     next_session: u64,
@@ -231,31 +246,6 @@ pub struct Caller {
     pub user: &'static User,
 }
 
-/// One API request the server received (`GET /__test/log`).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntry {
-    /// Server clock at arrival.
-    pub at_ms: u64,
-    /// HTTP method.
-    pub method: String,
-    /// Path, without the query.
-    pub path: String,
-    /// The query string, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// The signed-in user's username; `null` when the request was not authenticated.
-    pub user: Option<&'static str>,
-    /// The signed-in user's id.
-    pub user_id: Option<&'static str>,
-    /// The response status.
-    pub status: u16,
-    /// Whether the request counted as activity (reset the token's idle deadline).
-    pub counted: bool,
-    /// The exclusion entry that matched, if any.
-    pub excluded_by: Option<String>,
-}
-
 fn initial_user_state(now: u64) -> UserState {
     UserState {
         presence_id: demo::presence_by_system("Offline").id,
@@ -266,7 +256,7 @@ fn initial_user_state(now: u64) -> UserState {
 }
 
 impl Inner {
-    fn new(effective: Effective, templates: Templates) -> Self {
+    fn new(effective: Effective, templates: Templates, test_mode: bool) -> Self {
         Self {
             effective,
             users: demo::USERS
@@ -275,8 +265,8 @@ impl Inner {
                 .collect(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
-            refresh_tokens: HashMap::new(),
-            log: VecDeque::new(),
+            refresh_tokens: refresh::RefreshTokens::default(),
+            log: RequestLog::new(test_mode),
             history: History::new(templates, HistoryLimits::default()),
             next_session: 1,
             session_users: demo::USERS
@@ -302,9 +292,15 @@ impl Inner {
         self.codes.remove(code)
     }
 
-    /// Takes a refresh token out (refresh tokens rotate).
-    pub fn take_refresh_token(&mut self, refresh: &str) -> Option<&'static User> {
-        self.refresh_tokens.remove(refresh).and_then(demo::user)
+    /// Uses a refresh token up (refresh tokens rotate; a refused one is spent too): its user,
+    /// when it was issued to `client_id` and has not expired.
+    pub fn take_refresh_token(
+        &mut self,
+        refresh: &str,
+        client_id: &str,
+        now: u64,
+    ) -> Result<&'static User, RefreshRefused> {
+        self.refresh_tokens.take(refresh, client_id, now)
     }
 
     /// A user's presence and routing status.
@@ -342,12 +338,9 @@ impl Inner {
         self.history.record_call(session, path, now);
     }
 
-    /// Appends to the request log.
+    /// Appends to the request log (kept with `--test` only, bounded: `state/log.rs`).
     pub fn log(&mut self, entry: LogEntry) {
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
-        }
-        self.log.push_back(entry);
+        self.log.push(entry);
     }
 
     /// Empties the request log.

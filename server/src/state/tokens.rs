@@ -4,7 +4,16 @@
 //! Every token has an idle deadline, kept by a [`SessionIdle`] (the core's idle machine): its
 //! last counted API call plus the timeout the core resolves for its user (none when no timeout
 //! applies). A token whose deadline has passed is revoked — lazily, on its next request, and by
-//! a sweep every second — and its user goes Offline and Off Queue.
+//! a sweep every second.
+//!
+//! **Who goes Offline and Off Queue.** A user may be signed in on several devices, each with a
+//! token of its own. When a token ends — its deadline passed, or `DELETE /api/v2/tokens/me` — its
+//! user is set Offline and Off Queue unless another token of theirs is still live: not revoked,
+//! not expired, and used within its own timeout (its idle deadline has not passed). So the last
+//! token to end signs the user out at the server, whether or not its client could make the
+//! calls, and the user working on another device stays as they are.
+
+use std::collections::HashSet;
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -160,8 +169,19 @@ impl Inner {
             .filter(|(_, t)| t.revoked.is_none())
             .filter_map(|(k, t)| t.idle.expired(now).then(|| k.clone()))
             .collect();
+        // All revoked first, then one pass for the users still live: a sweep that ends many
+        // tokens at once stays linear in the tokens.
+        let mut users = Vec::new();
         for token in &due {
-            self.expire(token, now);
+            if let Some(user) = self.mark_ended(token, Revoked::Idle, now) {
+                users.push(user);
+            }
+        }
+        let live = self.users_with_a_live_token(now);
+        for user in users {
+            if !live.contains(user) {
+                self.sign_out_user(user, now);
+            }
         }
         // Forget long-dead tokens so the map does not grow without bound.
         let horizon = now.saturating_sub(ACCESS_TOKEN_LIFETIME_SECONDS * 1000);
@@ -171,34 +191,65 @@ impl Inner {
         });
         // Expired codes are kept a while so that a late exchange hears "expired".
         self.codes
-            .retain(|_, c| c.expires_ms + 10 * CODE_LIFETIME_MS > now);
+            .retain(|_, c| c.expires_ms.saturating_add(10 * CODE_LIFETIME_MS) > now);
         due.len()
     }
 
-    /// The idle timeout passed: revoke the token; the user goes Offline and Off Queue.
+    /// The idle timeout passed: revoke the token; its user goes Offline and Off Queue unless
+    /// another of their tokens is live (see the module docs).
     fn expire(&mut self, token: &str, now: u64) {
-        let Some(info) = self.tokens.get_mut(token) else {
-            return;
-        };
-        info.revoked = Some((Revoked::Idle, now));
+        self.end(token, Revoked::Idle, now);
+    }
+
+    /// `DELETE /api/v2/tokens/me`: revoke the token; its user goes Offline and Off Queue unless
+    /// another of their tokens is live (see the module docs).
+    pub fn revoke(&mut self, token: &str, now: u64) {
+        self.end(token, Revoked::SignedOut, now);
+    }
+
+    fn end(&mut self, token: &str, why: Revoked, now: u64) {
+        if let Some(user) = self.mark_ended(token, why, now) {
+            if !self.users_with_a_live_token(now).contains(user) {
+                self.sign_out_user(user, now);
+            }
+        }
+    }
+
+    /// Revokes a live token (its session ends in the history); its user, or `None` when the
+    /// token is unknown or was revoked already.
+    fn mark_ended(&mut self, token: &str, why: Revoked, now: u64) -> Option<&'static str> {
+        let info = self.tokens.get_mut(token)?;
+        if info.revoked.is_some() {
+            return None;
+        }
+        info.revoked = Some((why, now));
         let (user, session) = (info.user.id, info.session);
         self.history.end_session(session, now);
+        Some(user)
+    }
+
+    /// The users with a live token at `now`: not revoked, not expired, its idle deadline not
+    /// passed.
+    fn users_with_a_live_token(&mut self, now: u64) -> HashSet<&'static str> {
+        self.tokens
+            .values_mut()
+            .filter_map(|t| {
+                let live = t.revoked.is_none() && now < t.expires_ms && !t.idle.expired(now);
+                live.then_some(t.user.id)
+            })
+            .collect()
+    }
+
+    /// The user goes Offline and Off Queue.
+    fn sign_out_user(&mut self, user_id: &'static str, now: u64) {
         let offline = demo::presence_by_system("Offline").id;
-        if let Some(state) = self.users.get_mut(user) {
+        if let Some(state) = self.users.get_mut(user_id) {
             if state.presence_id != offline {
                 state.presence_id = offline;
                 state.presence_modified_ms = now;
             }
         }
-        self.set_routing_status(user, "OFF_QUEUE", now);
-    }
-
-    /// `DELETE /api/v2/tokens/me`.
-    pub fn revoke(&mut self, token: &str, now: u64) {
-        if let Some(info) = self.tokens.get_mut(token) {
-            info.revoked.get_or_insert((Revoked::SignedOut, now));
-            self.history.end_session(info.session, now);
-        }
+        self.set_routing_status(user_id, "OFF_QUEUE", now);
     }
 
     /// Issues an access token (and a refresh token when no idle timeout applies). Signing in
@@ -207,7 +258,7 @@ impl Inner {
         let access_token = new_secret();
         let session = SessionId(self.next_session);
         self.next_session += 1;
-        let expires_ms = now + ACCESS_TOKEN_LIFETIME_SECONDS * 1000;
+        let expires_ms = now.saturating_add(ACCESS_TOKEN_LIFETIME_SECONDS * 1000);
         self.tokens.insert(
             access_token.clone(),
             Token {
@@ -236,7 +287,8 @@ impl Inner {
         }
         let refresh_token = (!self.effective.timeout_enabled()).then(|| {
             let refresh = new_secret();
-            self.refresh_tokens.insert(refresh.clone(), user.id);
+            self.refresh_tokens
+                .issue(refresh.clone(), user, client_id, now);
             refresh
         });
         TokenResponse {

@@ -62,6 +62,20 @@ impl Resp {
     }
 }
 
+/// Reads the binary's one line, `listening on http://127.0.0.1:<port>/`, from its stdout; the port.
+pub fn listening_port(child: &mut std::process::Child) -> u16 {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("a piped stdout"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+}
+
 /// Builds a repository root with the files the server serves.
 pub fn make_root() -> TempDir {
     let root = tempfile::tempdir().expect("temp dir");
@@ -308,6 +322,22 @@ impl TestServer {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// The organization's HIPAA feature on or off (as the admin with `admin_token`).
+    pub fn set_hipaa(&self, admin_token: &str, enabled: bool) {
+        self.send_ok(
+            "PATCH",
+            "/api/v2/organizations/features/hipaa",
+            admin_token,
+            &json!({ "enabled": enabled }),
+        );
+    }
+
+    /// `DELETE /api/v2/tokens/me`: revokes the token (must answer 204).
+    pub fn revoke(&self, token: &str) {
+        let r = self.request("DELETE", "/api/v2/tokens/me", Some(token), None, None);
+        assert_eq!(r.status, 204, "{}", r.body);
     }
 
     /// Moves the server's clock forward (runs the sweep).

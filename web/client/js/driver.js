@@ -14,14 +14,10 @@ const MAX_DELAY = 2147483647;
 
 /** The tracker running on this page (one per page). */
 let running = null;
+/** The last `state` this page issued, remembered where sessionStorage cannot keep it. */
+let issued;
 
 const now = () => Date.now();
-// The engine's monotonic clock, which no page script can replace or speed up (an event's time
-// stamp): the bounds on the tracker's own calls and on the app's hooks are elapsed time,
-// because the page's timers can run together (a laptop waking, a test clock moved at once) long
-// before the network could answer.
-const elapsed = () => new Event("x").timeStamp;
-
 function local() {
   try {
     const s = localStorage;
@@ -55,17 +51,46 @@ const attempt = (f) => {
   } catch (_) {}
 };
 
-/** Calls `done` once `ms` of elapsed time have passed, checking at the page's timers. */
+// The bounds on the tracker's own calls and on the app's hooks are elapsed time, timed in a tiny
+// dedicated worker: the page's timers can all fire at once (a laptop waking with its timers long
+// overdue, a test clock run forward in one call), and a bound on them could end before the
+// network had any chance to answer — the next call would go out while the previous one is still
+// in flight. The worker lives while a bound runs. Where no worker can be made (a
+// Content-Security-Policy without `blob:`), the page's timer times it.
+let worker = null;
+let workerUrl;
+const waits = new Map();
+let waitId = 0;
+
+/** Calls `done` once `ms` of elapsed time have passed; returns what cancels it. */
 function bound(ms, done) {
-  const end = elapsed() + ms;
-  let timer;
-  const check = () => {
-    const left = end - elapsed();
-    if (left > 0) timer = setTimeout(check, Math.min(left, MAX_DELAY));
-    else done();
+  const id = ++waitId;
+  const end = () => {
+    waits.delete(id);
+    if (waits.size === 0 && worker) {
+      worker.terminate();
+      worker = null;
+    }
   };
-  timer = setTimeout(check, Math.min(ms, MAX_DELAY));
-  return () => clearTimeout(timer);
+  try {
+    if (!worker) {
+      workerUrl ??= URL.createObjectURL(new Blob(["onmessage=(e)=>setTimeout(()=>postMessage(e.data[0]),e.data[1])"]));
+      worker = new Worker(workerUrl);
+      worker.onmessage = (e) => {
+        const f = waits.get(e.data);
+        if (f) f();
+      };
+    }
+    waits.set(id, () => {
+      end();
+      done();
+    });
+    worker.postMessage([id, Math.min(ms, MAX_DELAY)]);
+    return end;
+  } catch (_) {
+    const timer = setTimeout(done, Math.min(ms, MAX_DELAY));
+    return () => clearTimeout(timer);
+  }
 }
 
 function hex(bytes) {
@@ -81,7 +106,10 @@ function toLogin(loginUrl, save) {
     const here = location.pathname + location.search + location.hash;
     const [url, state] = JSON.parse(loginTarget(loginUrl, here, location.origin, hex(16)));
     target = url;
-    if (state !== null) attempt(() => session().setItem(RETURN_KEY, state));
+    if (state !== null) {
+      issued = state;
+      attempt(() => session().setItem(RETURN_KEY, state));
+    }
   }
   location.assign(target);
 }
@@ -144,18 +172,18 @@ export class InactivityTracker {
         (id, method, at) => {
           if (this._call((t) => t.known(id, method, at, now()))) this._drain();
         },
-        (url) => this._input((t) => t.unauthorized(url, now())),
+        (url) => this._input((t) => t.text(2, url, now())),
       );
     } catch (e) {
       tab.free();
       throw e;
     }
     running = this;
-    const wake = () => this._wake("wake");
+    const wake = () => this._wake(0);
     for (const type of ["visibilitychange", "resume"]) listen(document, type, wake);
     for (const type of ["focus", "online"]) listen(window, type, wake);
-    listen(window, "pageshow", () => this._wake("show"));
-    listen(window, "pagehide", () => this._wake("hide"));
+    listen(window, "pageshow", () => this._wake(3));
+    listen(window, "pagehide", () => this._wake(2));
     this._drain();
     // Calls made before start() (while the wasm loaded): counted as of when they happened.
     for (const [url, method, at] of queued) this._input((t) => t.request(url, method, at, now()));
@@ -185,13 +213,14 @@ export class InactivityTracker {
     console.error("inactivity-timeout: the tracker failed; the fallback timeout applies", error);
   }
 
+  /** A wake-up of `kind` (0 the timer or a wake event, 2 pagehide, 3 pageshow). */
   _wake(kind) {
     if (this._state !== "running") return;
     const link = this._link;
     const store = link && local();
     const last = get(store, link && link.last);
     const record = get(store, link && link.logout);
-    this._input((t) => t[kind](last, record, now()));
+    this._input((t) => t.wake(kind, last, record, now()));
   }
 
   /** Carries out the Tab's instructions, then arms the one timer. */
@@ -211,7 +240,7 @@ export class InactivityTracker {
       if (at >= 0) {
         this._timer.id = setTimeout(() => {
           this._timer.at = -1;
-          this._wake("wake");
+          this._wake(0);
         }, Math.min(Math.max(at - now(), 0), MAX_DELAY));
       }
     }
@@ -229,7 +258,7 @@ export class InactivityTracker {
           const t = on.accessToken && on.accessToken();
           if (typeof t === "string") token = t;
         });
-        return this._call((t) => t.token(token, now()));
+        return this._call((t) => t.text(1, token, now()));
       }
       case "link":
         return this._open(o[1], o[2], o[3], o[4]);
@@ -256,7 +285,7 @@ export class InactivityTracker {
             if (key !== null && key.startsWith(o[1])) pairs.push([key, store.getItem(key)]);
           }
         });
-        return this._call((t) => t.listing(JSON.stringify(pairs), now()));
+        return this._call((t) => t.text(3, JSON.stringify(pairs), now()));
       }
       case "lock":
         return this._lock(o[1]);
@@ -295,7 +324,7 @@ export class InactivityTracker {
   _open(channel, key, last, logout) {
     const link = { channel: null, key, last, logout };
     this._link = link;
-    const deliver = (text) => this._input((t) => t.message(text, now()));
+    const deliver = (text) => this._input((t) => t.text(0, text, now()));
     if (channel !== null) {
       attempt(() => {
         link.channel = new BroadcastChannel(channel);
@@ -310,11 +339,11 @@ export class InactivityTracker {
       });
     }
     const store = local();
-    this._call((t) => t.linked(get(store, last), get(store, logout), now()));
+    this._call((t) => t.wake(1, get(store, last), get(store, logout), now()));
   }
 
   _lock(name) {
-    const answer = (granted) => this._input((t) => t.lock(granted, now()));
+    const answer = (granted) => this._input((t) => t.signal(0, granted, now()));
     let release;
     const held = new Promise((r) => (release = r));
     try {
@@ -344,7 +373,7 @@ export class InactivityTracker {
       if (finished) return;
       finished = true;
       cancel();
-      this._input((t) => t.hookDone(now()));
+      this._input((t) => t.signal(1, false, now()));
     };
     const cancel = bound(ms, done);
     let result;
@@ -388,7 +417,7 @@ export class InactivityTracker {
    */
   stop() {
     if (this._state !== "running") return;
-    this._input((t) => t.stop(now()));
+    this._input((t) => t.signal(3, false, now()));
     this._state = "stopped";
     clearTimeout(this._timer.id);
     for (const off of this._off) attempt(off);
@@ -405,17 +434,17 @@ export class InactivityTracker {
 
   /** Which rule set this user's timeout, and why; the active holds. */
   explain() {
-    return JSON.parse(this._call((t) => t.explain(), "null"));
+    return JSON.parse(this._call((t) => t.report(0), "null"));
   }
 
   /** The last requests seen, and the holds' begins and ends, oldest first. */
   activityLog() {
-    return JSON.parse(this._call((t) => t.log(), "[]"));
+    return JSON.parse(this._call((t) => t.report(1), "[]"));
   }
 
   /** How this tab shares the session with the other tabs: `{ tabId, transport, sharedStorage }`. */
   tabs() {
-    return JSON.parse(this._call((t) => t.tabs(), "null"));
+    return JSON.parse(this._call((t) => t.report(2), "null"));
   }
 
   /**
@@ -453,7 +482,7 @@ export class InactivityTracker {
    */
   signOut(options) {
     const save = !!(options && options.returnToPage);
-    this._input((t) => t.signOut(save, now()));
+    this._input((t) => t.signal(2, save, now()));
   }
 
   /** Makes the tracker fail (a trap in the wasm), to test the fail-closed fallback; throws the error. */
@@ -493,10 +522,13 @@ function returnedState() {
   return undefined;
 }
 
-/** Where `state` leads by the rule of `resumeAfterLogin`; `consume` forgets the saved one. */
-function follow(state, consume) {
+/**
+ * Where `state` leads by the rule of `resumeAfterLogin`; `consume` forgets the saved one;
+ * `strict` accepts only a state this tab remembers.
+ */
+function follow(state, consume, strict) {
   const store = session();
-  const saved = get(store, RETURN_KEY);
+  const saved = get(store, RETURN_KEY) ?? issued;
   let writable = false;
   if (store && saved === undefined) {
     // A full or denied storage could have saved nothing.
@@ -506,8 +538,11 @@ function follow(state, consume) {
       return true;
     }) === true;
   }
-  const target = resumeTarget(state, saved, writable, location.origin);
-  if (consume) attempt(() => store.removeItem(RETURN_KEY));
+  const target = resumeTarget(state, saved, writable, location.origin, strict);
+  if (consume) {
+    issued = undefined;
+    attempt(() => store.removeItem(RETURN_KEY));
+  }
   return target;
 }
 
@@ -516,15 +551,19 @@ function follow(state, consume) {
  * issued the `state` (or could not save it) and it is on this origin. `false`: nothing to resume.
  */
 export function resumeAfterLogin() {
-  const target = follow(returnedState(), true);
+  const target = follow(returnedState(), true, false);
   if (target === undefined) return false;
   location.replace(target);
   return true;
 }
 
-/** Whether `state` is one `resumeAfterLogin()` would follow (this tab issued it). Changes nothing. */
+/**
+ * Whether `state` is the one this tab issued (its tracker's logout or `redirectToLogin`), for a
+ * sign-in callback to refuse a sign-in it did not start. Where the tab cannot remember one
+ * (storage denied and the page navigated away), `false`. Changes nothing.
+ */
 export function isLoginState(state) {
-  return typeof state === "string" && follow(state, false) !== undefined;
+  return typeof state === "string" && follow(state, false, true) !== undefined;
 }
 
 /** Sends the user to `loginUrl` now, saving this page to come back to. RangeError for a `javascript:`/empty URL. */

@@ -27,16 +27,22 @@ pub fn login_target(login_url: &str, here: &str, origin: &str, nonce: &str) -> S
 }
 
 /// Where the `state` that came back (`returned`, `undefined` when none) leads on `origin`, given
-/// what `sessionStorage` holds (`saved`: the saved `state`, `undefined` when none; `storage`:
-/// whether it can be written at all — denied or full, nothing could have been saved). `undefined`:
-/// nowhere (refused, or nothing to resume).
+/// what this tab remembers (`saved`: the `state` it issued, from `sessionStorage` or its memory,
+/// `undefined` when none; `storage`: whether `sessionStorage` can be written at all — denied or
+/// full, nothing could have been saved). `undefined`: nowhere (refused, or nothing to resume).
+/// With `strict` (`isLoginState`), only a `state` this tab remembers is accepted: where it cannot
+/// remember one, none is (a sign-in it did not start must not be completed).
 #[wasm_bindgen(js_name = resumeTarget)]
 pub fn resume_target(
     returned: Option<String>,
     saved: Option<String>,
     storage: bool,
     origin: &str,
+    strict: bool,
 ) -> Option<String> {
+    if strict && saved.is_none() {
+        return None;
+    }
     let saved = match (&saved, storage) {
         (Some(text), _) => SavedState::Saved(text),
         (None, true) => SavedState::Nothing,

@@ -61,48 +61,43 @@ impl WasmTab {
         self.tab.has_output()
     }
 
-    /// An app request to `url` was answered 401.
-    pub fn unauthorized(&mut self, url: &str, now: f64) {
-        self.tab.handle_unauthorized(url, ms(now));
+    /// A text input: `kind` 0 a message from another tab, 1 the app's access token (`""`: none),
+    /// 2 an app request to this URL answered 401, 3 the stored keys of the namespace with their
+    /// values as JSON `[[key, value], …]`.
+    pub fn text(&mut self, kind: u8, text: &str, now: f64) {
+        let now = ms(now);
+        match kind {
+            0 => self.tab.handle_message(text, now),
+            1 => self.tab.handle_token(text, now),
+            2 => self.tab.handle_unauthorized(text, now),
+            _ => {
+                let pairs: Vec<(String, String)> = parse(text)
+                    .as_ref()
+                    .and_then(Value::as_array)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|pair| {
+                        let pair = pair.as_array()?;
+                        let key = pair.first()?.as_str()?;
+                        let value = pair.get(1)?.as_str()?;
+                        Some((String::from(key), String::from(value)))
+                    })
+                    .collect();
+                self.tab.handle_storage_listing(&pairs, now);
+            }
+        }
     }
 
-    /// The timer fired or the page may have been unable to run; the link's stored texts.
-    pub fn wake(&mut self, last: Option<String>, record: Option<String>, now: f64) {
-        self.tab
-            .handle_wake(last.as_deref(), record.as_deref(), ms(now));
-    }
-
-    /// A message from another tab.
-    pub fn message(&mut self, text: &str, now: f64) {
-        self.tab.handle_message(text, ms(now));
-    }
-
-    /// The app's access token (`""`: none).
-    pub fn token(&mut self, token: &str, now: f64) {
-        self.tab.handle_token(token, ms(now));
-    }
-
-    /// The link opened; the link's stored texts.
-    pub fn linked(&mut self, last: Option<String>, record: Option<String>, now: f64) {
-        self.tab
-            .handle_link_opened(last.as_deref(), record.as_deref(), ms(now));
-    }
-
-    /// The stored keys of the namespace with their values, as JSON `[[key, value], …]`.
-    pub fn listing(&mut self, pairs: &str, now: f64) {
-        let pairs: Vec<(String, String)> = parse(pairs)
-            .as_ref()
-            .and_then(Value::as_array)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|pair| {
-                let pair = pair.as_array()?;
-                let key = pair.first()?.as_str()?;
-                let value = pair.get(1)?.as_str()?;
-                Some((String::from(key), String::from(value)))
-            })
-            .collect();
-        self.tab.handle_storage_listing(&pairs, ms(now));
+    /// A wake-up with what the link's keys hold: `kind` 0 the timer or a wake event, 1 the link
+    /// just opened, 2 `pagehide`, 3 `pageshow`.
+    pub fn wake(&mut self, kind: u8, last: Option<String>, record: Option<String>, now: f64) {
+        let (last, record, now) = (last.as_deref(), record.as_deref(), ms(now));
+        match kind {
+            0 => self.tab.handle_wake(last, record, now),
+            1 => self.tab.handle_link_opened(last, record, now),
+            2 => self.tab.handle_page_hide(last, record, now),
+            _ => self.tab.handle_page_show(last, record, now),
+        }
     }
 
     /// The call `id` came back: `status` (0: no answer) and the body text.
@@ -112,33 +107,22 @@ impl WasmTab {
             .handle_answer(CallId(id), Answer::new(status, body), ms(now));
     }
 
-    /// The logout lock was granted, or there are no Web Locks (`false`).
-    pub fn lock(&mut self, granted: bool, now: f64) {
-        self.tab.handle_lock(granted, ms(now));
-    }
-
-    /// The awaited hook ended.
-    #[wasm_bindgen(js_name = hookDone)]
-    pub fn hook_done(&mut self, now: f64) {
-        self.tab.handle_hook_done(ms(now));
+    /// A signal: `kind` 0 the logout lock was granted (`flag`) or there are no Web Locks, 1 the
+    /// awaited hook ended, 2 `signOut()` (`flag`: save the page to come back to), 3 `stop()`.
+    pub fn signal(&mut self, kind: u8, flag: bool, now: f64) {
+        let now = ms(now);
+        match kind {
+            0 => self.tab.handle_lock(flag, now),
+            1 => self.tab.handle_hook_done(now),
+            2 => self.tab.sign_out(flag, now),
+            _ => self.tab.stop(now),
+        }
     }
 
     /// A `message` event on the window: origin, from the parent window, `data.type` (`""` if none).
     pub fn host(&mut self, origin: &str, from_parent: bool, kind: &str, now: f64) {
         self.tab
             .handle_host_message(origin, from_parent, kind, ms(now));
-    }
-
-    /// `pagehide`; the link's stored texts.
-    pub fn hide(&mut self, last: Option<String>, record: Option<String>, now: f64) {
-        self.tab
-            .handle_page_hide(last.as_deref(), record.as_deref(), ms(now));
-    }
-
-    /// `pageshow`; the link's stored texts.
-    pub fn show(&mut self, last: Option<String>, record: Option<String>, now: f64) {
-        self.tab
-            .handle_page_show(last.as_deref(), record.as_deref(), ms(now));
     }
 
     /// `hold(label)`: the hold's id, or `-1 - code` (see [`WasmTab::hold_error`]).
@@ -177,17 +161,6 @@ impl WasmTab {
         self.tab.stay_signed_in(ms(now)).0
     }
 
-    /// `signOut()`.
-    #[wasm_bindgen(js_name = signOut)]
-    pub fn sign_out(&mut self, save_return: bool, now: f64) {
-        self.tab.sign_out(save_return, ms(now));
-    }
-
-    /// `stop()`.
-    pub fn stop(&mut self, now: f64) {
-        self.tab.stop(ms(now));
-    }
-
     /// The next instruction as JSON (see the core's `Output::encode`); `undefined` when none.
     pub fn poll(&mut self) -> Option<String> {
         self.tab.poll().map(|o| o.encode())
@@ -203,19 +176,13 @@ impl WasmTab {
         self.tab.remaining_ms(ms(now)).map_or(-1.0, |t| t as f64)
     }
 
-    /// `explain()` as JSON.
-    pub fn explain(&self) -> String {
-        self.tab.explain()
-    }
-
-    /// `activityLog()` as JSON.
-    pub fn log(&self) -> String {
-        self.tab.activity_log()
-    }
-
-    /// `tabs()` as JSON.
-    pub fn tabs(&self) -> String {
-        self.tab.tabs()
+    /// A report as JSON: `kind` 0 `explain()`, 1 `activityLog()`, 2 `tabs()`.
+    pub fn report(&self, kind: u8) -> String {
+        match kind {
+            0 => self.tab.explain(),
+            1 => self.tab.activity_log(),
+            _ => self.tab.tabs(),
+        }
     }
 
     /// `simulateFailure()`: a panic (a trap).
