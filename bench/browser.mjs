@@ -269,33 +269,49 @@ export async function timers(browser, base, { requests = 10_000, minutes = 10, t
  * The wasm memory (Memory.buffer.byteLength) after 1,000 … 1,000,000 requests, every
  * URL distinct (the worst case for the per-URL cache and the ledger): a third counted, a third
  * excluded, a third not API calls.
+ *
+ * `varied`: the allocator's soak — every URL of another length (a query of 0 to 3,000
+ * characters from a fixed pseudo-random sequence, so the per-URL cache and the ledger hold
+ * strings of every size up to their cuts), and every 1,000 requests `activityLog()`,
+ * `explain()` and a hold taken and released (large strings built and freed between them). An
+ * allocator that fragments grows here where the plain run stays flat.
  */
-export async function memory(browser, base, { total = 1_000_000, log = () => {} } = {}) {
+export async function memory(browser, base, { total = 1_000_000, varied = false, log = () => {} } = {}) {
   const p = await openPage(browser, base);
   await p.page.evaluate(async (l) => {
     window.__bench.mod.stubNetwork();
     await window.__bench.mod.installTracker(l);
   }, DEFAULT_EXCLUSIONS);
-  const checkpoints = [0, 1_000, 2_000, 5_000, 10_000, 100_000, total].filter((c) => c <= total);
+  const checkpoints = (varied ? [0, 1_000, 10_000, 50_000, 100_000, 200_000, 500_000, total] : [0, 1_000, 2_000, 5_000, 10_000, 100_000, total]).filter(
+    (c) => c <= total,
+  );
   const points = [];
   let done = 0;
   for (const at of checkpoints) {
     while (done < at) {
       const to = Math.min(at, done + 100_000);
       await p.page.evaluate(
-        ({ from, to }) => {
+        ({ from, to, varied }) => {
+          const pad = "abcdefghij".repeat(300);
           for (let i = from; i < to; i++) {
             const k = i % 3;
+            // A fixed pseudo-random length per request (the same every run).
+            const tail = varied ? `?q=${pad.slice(0, (Math.imul(i, 2654435761) >>> 0) % 3001)}` : "";
             fetch(
-              k === 0
+              (k === 0
                 ? `/api/v2/routing/queues/q-${i}/members`
                 : k === 1
                   ? `/api/v2/users/me?expand=presence&_=${i}`
-                  : `/static/chunks/${i}.js`,
+                  : `/static/chunks/${i}.js`) + (k === 1 && tail ? `&${tail.slice(1)}` : tail),
             );
+            if (varied && i % 1000 === 999) {
+              window.__bench.tracker.activityLog();
+              window.__bench.tracker.explain();
+              window.__bench.tracker.hold(`soak ${i}`).release();
+            }
           }
         },
-        { from: done, to },
+        { from: done, to, varied },
       );
       done = to;
     }
@@ -303,13 +319,22 @@ export async function memory(browser, base, { total = 1_000_000, log = () => {} 
     const { metrics } = await p.cdp.send("Performance.getMetrics");
     const heap = metrics.find((m) => m.name === "JSHeapUsedSize").value;
     points.push({ requests: at, wasmBytes: bytes, jsHeapUsedBytes: heap });
-    log(`memory: ${at} requests → wasm ${bytes} B`);
+    log(`memory${varied ? " (varied sizes)" : ""}: ${at} requests → wasm ${bytes} B`);
   }
   const ledger = await p.page.evaluate(() => window.__bench.tracker.activityLog().length);
   await p.ctx.close();
   const after1k = points.find((x) => x.requests === 1_000)?.wasmBytes;
+  const after10k = points.find((x) => x.requests === 10_000)?.wasmBytes;
   const end = points.at(-1).wasmBytes;
-  return { points, ledgerEntries: ledger, flatAfter1000: end === after1k, growthAfter1000Bytes: end - after1k };
+  return {
+    varied,
+    points,
+    ledgerEntries: ledger,
+    flatAfter1000: end === after1k,
+    growthAfter1000Bytes: end - after1k,
+    flatAfter10000: end === after10k,
+    growthAfter10000Bytes: end - after10k,
+  };
 }
 
 /**

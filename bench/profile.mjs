@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where the time of one intercepted call goes: a CPU profile (CDP Profiler, 50 µs sampling) of
 // the tracker handling the same fetch() again and again (or distinct URLs), on a build of the
-// client entry whose wasm keeps its function names (wasm-bindgen + wasm-opt -Oz -g of the cargo
+// client entry whose wasm keeps its function names (wasm-bindgen + wasm-opt -Os -g of the cargo
 // output of web/client that scripts/build.sh left in target/). Prints self time by function.
 // Evidence for optimization work on the per-call path; not part of `npm run bench`.
 //
@@ -27,7 +27,7 @@ if (!existsSync(input)) throw new Error(`${input} is missing: run scripts/build.
 const bindgen = existsSync(join(homedir(), ".cargo/bin/wasm-bindgen")) ? join(homedir(), ".cargo/bin/wasm-bindgen") : "wasm-bindgen";
 execFileSync(bindgen, ["--target", "web", "--out-dir", dir, "--out-name", "inactivity_timeout", input]);
 execFileSync(join(root, "node_modules/.bin/wasm-opt"), [
-  "-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "-Os", "--one-caller-inline-max-function-size=20", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   join(dir, "inactivity_timeout_bg.wasm"), "-o", join(dir, "inactivity_timeout_bg.wasm"),
 ]);

@@ -129,6 +129,15 @@ export function evaluateTargets(r) {
       value: `wasm memory ${kb(at(1000))} after 1,000 requests, ${kb(m.points.at(-1).wasmBytes)} after ${m.points.at(-1).requests.toLocaleString("en-US")} (growth ${m.growthAfter1000Bytes} B)`,
     });
   }
+  if (r.memorySoak) {
+    const m = r.memorySoak;
+    const at = (n) => m.points.find((p) => p.requests === n)?.wasmBytes;
+    t.push({
+      target: "memory flat after ten thousand requests of every size (allocator soak)",
+      met: m.flatAfter10000,
+      value: `wasm memory ${kb(at(10000))} after 10,000 requests, ${kb(m.points.at(-1).wasmBytes)} after ${m.points.at(-1).requests.toLocaleString("en-US")} (growth ${m.growthAfter10000Bytes} B)`,
+    });
+  }
   if (r.crossTab) {
     const c = r.crossTab;
     const worst = Math.max(...c.perTab.map((x) => x.messagesPerSecond));
@@ -258,6 +267,10 @@ export function markdown(r) {
   if (r.memory) {
     const pts = r.memory.points;
     other.push(["5. wasm memory by requests (distinct URLs)", pts.map((p) => `${p.requests.toLocaleString("en-US")}: ${kb(p.wasmBytes)}`).join(", "), r.memory.flatAfter1000 ? "flat after 1,000" : `grows ${r.memory.growthAfter1000Bytes} B after 1,000`]);
+  }
+  if (r.memorySoak) {
+    const pts = r.memorySoak.points;
+    other.push(["5. wasm memory, allocator soak (distinct URLs of 0–3,000 more characters; every 1,000: activityLog(), explain(), a hold)", pts.map((p) => `${p.requests.toLocaleString("en-US")}: ${kb(p.wasmBytes)}`).join(", "), r.memorySoak.flatAfter10000 ? "flat after 10,000" : `grows ${r.memorySoak.growthAfter10000Bytes} B after 10,000`]);
   }
   if (r.startup) {
     const s = r.startup;

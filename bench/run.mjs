@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark side by side in one run — interception overhead, matcher
 // scaling, the admin preview's replay, bundle size (each entry point, what a Vite app pays, twiggy
-// on the client wasm), timer arms, memory, start-up, cross-tab traffic — then a table on stdout,
+// on the client wasm), timer arms, memory (and the allocator's soak: URLs of every length),
+// start-up, cross-tab traffic — then a table on stdout,
 // bench/results.json, bench/results.md and the SVG charts. Not part of `npm test`.
 //
 //   node bench/run.mjs [--quick] [--no-build] [--readme] [--skip=size,matcher,...] [--report-only]
@@ -121,6 +122,13 @@ const PARTS = [
     key: "memory",
     browser: true,
     run: ({ browser, server }) => browserBench.memory(browser, server.url, { total: 1_000_000, log }),
+  },
+  {
+    // The allocator's soak: distinct URLs of every length, and large strings built and freed.
+    name: "memory-soak",
+    key: "memorySoak",
+    browser: true,
+    run: ({ browser, server }) => browserBench.memory(browser, server.url, { total: 1_000_000, varied: true, log }),
   },
   {
     name: "startup",

@@ -21,7 +21,9 @@
 //! the benchmarks). The client entry is built without it, to keep every web client's download
 //! small: it walks the trie itself, stepping the set of trie nodes a path prefix reaches — the
 //! same trie, the same specificity rule, one pass over the segments without backtracking, and for
-//! the at most 200 entries of a valid list the set stays tiny.
+//! the at most 200 entries of a valid list the set stays tiny. A trie node keeps its literal
+//! children in a `Vec` sorted by label, so a step is a binary search and the client carries no
+//! hash map.
 //!
 //! Determinizing can, for contrived lists only (literals and parameters interleaved at many
 //! depths), produce very many states. Compilation therefore has a budget; a state beyond it is
@@ -32,8 +34,11 @@
 
 use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
+#[cfg(feature = "dfa")]
 use crate::map::Map as HashMap;
-use crate::sort::{sort, sort_by};
+#[cfg(feature = "dfa")]
+use crate::sort::sort;
+use crate::sort::sort_by;
 use crate::text::find;
 use core::fmt;
 
@@ -191,7 +196,17 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
         return Err(EntryError::Wildcard);
     }
     let mut segments = Vec::new();
-    for raw in entry.split(['/', '\\']).filter(|s| !s.is_empty()) {
+    // The segments between `/` and `\`, empty ones skipped.
+    let mut rest = Some(entry);
+    while let Some(text) = rest {
+        let (raw, next) = match text.bytes().position(|b| b == b'/' || b == b'\\') {
+            Some(i) => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
+            None => (text, None),
+        };
+        rest = next;
+        if raw.is_empty() {
+            continue;
+        }
         if is_dot_segment(raw) {
             return Err(EntryError::DotSegment);
         }
@@ -213,7 +228,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
                 return Err(partial());
             }
             segments.push(Segment::Param);
-        } else if let Some(open) = raw.find('{') {
+        } else if let Some(open) = raw.bytes().position(|b| b == b'{') {
             return Err(
                 if raw
                     .get(open..)
@@ -239,9 +254,30 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
 /// A trie node: the nondeterministic automaton.
 #[derive(Debug, Clone, Default)]
 struct Node {
-    literal: HashMap<Box<str>, u32>,
+    /// The literal children, sorted by label (see [`Node::search`]; a binary search per step:
+    /// no hash map in the client's download).
+    literal: Vec<(String, u32)>,
     param: Option<u32>,
     accept: Option<u32>,
+}
+
+impl Node {
+    /// The literal child labelled `segment`.
+    fn child(&self, segment: &str) -> Option<u32> {
+        let i = self.search(segment).ok()?;
+        self.literal.get(i).map(|(_, child)| *child)
+    }
+
+    /// Where `segment` is among the literal labels (`Err`: where it would go). They are
+    /// ordered by length first: most labels differ in length, which one comparison settles.
+    fn search(&self, segment: &str) -> Result<usize, usize> {
+        self.literal.binary_search_by(|(label, _)| {
+            label
+                .len()
+                .cmp(&segment.len())
+                .then_with(|| label.as_bytes().cmp(segment.as_bytes()))
+        })
+    }
 }
 
 /// A state of the determinized automaton.
@@ -273,8 +309,10 @@ pub struct Exclusions {
     /// The entries as the admin wrote them.
     entries: Vec<String>,
     /// Every literal label of the automaton, numbered.
+    #[cfg(feature = "dfa")]
     labels: HashMap<Box<str>, u32>,
     /// (state, label) → state.
+    #[cfg(feature = "dfa")]
     transitions: HashMap<(u32, u32), u32>,
     /// The states; 0 is the start. Empty when there are no entries.
     states: Vec<State>,
@@ -347,7 +385,13 @@ impl Exclusions {
                 let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
                 let Some(node) = nodes.get_mut(at) else { break };
                 let child = match segment {
-                    Segment::Literal(label) => *node.literal.entry(label.into()).or_insert(next),
+                    Segment::Literal(label) => match node.search(&label) {
+                        Ok(i) => node.literal.get(i).map_or(next, |(_, child)| *child),
+                        Err(i) => {
+                            node.literal.insert(i, (label, next));
+                            next
+                        }
+                    },
                     Segment::Param => *node.param.get_or_insert(next),
                 };
                 if child == next {
@@ -428,7 +472,7 @@ impl Exclusions {
                 work += 1 + node.literal.len();
                 for (label, child) in &node.literal {
                     targets
-                        .entry(label)
+                        .entry(&**label)
                         .or_insert_with(|| params.clone())
                         .push(*child);
                 }
@@ -485,9 +529,15 @@ impl Exclusions {
 
     /// The most specific entry accepted by any of the trie nodes `set`.
     fn best(&self, nodes: &[Node], set: &[u32]) -> Option<u32> {
-        set.iter()
-            .filter_map(|n| nodes.get(*n as usize)?.accept)
-            .min_by_key(|e| self.rank.get(*e as usize).copied().unwrap_or(u32::MAX))
+        let mut best: Option<(u32, u32)> = None;
+        for entry in set.iter().filter_map(|n| nodes.get(*n as usize)?.accept) {
+            let rank = self.rank.get(entry as usize).copied().unwrap_or(u32::MAX);
+            // The first of equal ranks, as `min_by_key` keeps it.
+            if best.is_none_or(|(r, _)| rank < r) {
+                best = Some((rank, entry));
+            }
+        }
+        best.map(|(_, entry)| entry)
     }
 
     /// The entry (as the admin wrote it) that excludes `api_path`, or `None`.
@@ -503,11 +553,16 @@ impl Exclusions {
             if let Some(set) = &current.pending {
                 return self.simulate(set, segment, segments);
             }
+            // Without `dfa`, the one state is the trie's root, pending: the branch above.
+            #[cfg(feature = "dfa")]
             let via_label = self
                 .labels
                 .get(segment)
-                .and_then(|label| self.transitions.get(&(state, *label)));
-            state = via_label.copied().or(current.other)?;
+                .and_then(|label| self.transitions.get(&(state, *label)))
+                .copied();
+            #[cfg(not(feature = "dfa"))]
+            let via_label = None;
+            state = via_label.or(current.other)?;
         }
         let entry = self.states.get(state as usize)?.accept?;
         self.entries.get(entry as usize).map(String::as_str)
@@ -525,12 +580,18 @@ impl Exclusions {
         let mut next = Vec::with_capacity(current.len());
         for segment in core::iter::once(first).chain(rest) {
             next.clear();
-            for node in current.iter().filter_map(|n| self.nodes.get(*n as usize)) {
-                next.extend(node.literal.get(segment).copied());
-                next.extend(node.param);
+            for &n in &current {
+                let Some(node) = self.nodes.get(n as usize) else {
+                    continue;
+                };
+                // A set: each trie node once (the order does not matter).
+                for child in [node.child(segment), node.param] {
+                    match child {
+                        Some(child) if !next.contains(&child) => next.push(child),
+                        _ => {}
+                    }
+                }
             }
-            sort(&mut next);
-            next.dedup();
             if next.is_empty() {
                 return None;
             }

@@ -1,9 +1,10 @@
 //! The activity ledger: the last requests the tracker saw, and what it made of each — the
 //! answer to "why was I (not) logged out?".
 //!
-//! A ring buffer: memory stays flat whatever the request rate. Every text field is truncated
-//! on the way in, so one entry has a bounded size too. Totals count every entry ever pushed,
-//! including the ones the ring has since dropped.
+//! A ring buffer (a `Vec` and the index of its oldest entry once full): memory stays flat
+//! whatever the request rate. Every text field is truncated on the way in, so one entry has a
+//! bounded size too. Totals count every entry ever pushed, including the ones the ring has since
+//! dropped.
 //!
 //! ```
 //! use inactivity_core::ledger::{Ledger, LedgerEntry, Outcome};
@@ -24,9 +25,7 @@
     clippy::panic
 )]
 
-use alloc::{borrow::ToOwned, string::String};
-
-use alloc::collections::VecDeque;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// The longest URL, path or exclusion entry kept in an entry, in bytes (longer ones are cut on a
 /// character boundary and end with `…`).
@@ -117,7 +116,9 @@ impl LedgerEntry {
 /// A bounded, oldest-first log of [`LedgerEntry`]s with running totals.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    entries: VecDeque<LedgerEntry>,
+    /// The ring: in push order until it is full, then `start` is the oldest entry.
+    entries: Vec<LedgerEntry>,
+    start: usize,
     capacity: usize,
     counted: u64,
     excluded: u64,
@@ -129,7 +130,8 @@ impl Ledger {
     /// none but still counts). Memory grows with use up to the capacity, never beyond.
     pub fn new(capacity: usize) -> Self {
         Ledger {
-            entries: VecDeque::new(),
+            entries: Vec::new(),
+            start: 0,
             capacity: capacity.min(MAX_CAPACITY),
             counted: 0,
             excluded: 0,
@@ -145,18 +147,22 @@ impl Ledger {
             Outcome::NotApi => &mut self.not_api,
         };
         *total = total.saturating_add(1);
-        if self.capacity == 0 {
-            return;
+        if self.entries.len() < self.capacity {
+            self.entries.push(entry.bounded());
+        } else if let Some(oldest) = self.entries.get_mut(self.start) {
+            *oldest = entry.bounded();
+            let next = self.start.saturating_add(1);
+            self.start = if next < self.entries.len() { next } else { 0 };
         }
-        while self.entries.len() >= self.capacity {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(entry.bounded());
     }
 
     /// The entries kept, oldest first.
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &LedgerEntry> + ExactSizeIterator {
-        self.entries.iter()
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &LedgerEntry> {
+        let (newer, older) = self
+            .entries
+            .split_at_checked(self.start)
+            .unwrap_or((&self.entries, &[]));
+        older.iter().chain(newer)
     }
 
     /// How many entries are kept.
@@ -191,15 +197,13 @@ impl Ledger {
 
     /// The last counted entry kept, if any: "the last thing that kept me signed in".
     pub fn last_counted(&self) -> Option<&LedgerEntry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.outcome == Outcome::Counted)
+        self.entries().rev().find(|e| e.outcome == Outcome::Counted)
     }
 
     /// Forget the entries (the totals stay).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.start = 0;
     }
 }
 

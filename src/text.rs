@@ -5,7 +5,7 @@
 //! only the admin page or the server shows (the `Display` impls of the error types) may use
 //! `write!`.
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 /// Appends `n` in decimal.
 pub fn push_dec(out: &mut String, n: u64) {
@@ -100,4 +100,74 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
         .as_bytes()
         .windows(needle.len())
         .position(|w| w == needle.as_bytes())
+}
+
+/// `bytes` as a `String` when they are valid UTF-8 (what `core::str::from_utf8` accepts: no
+/// overlong forms, no surrogates, nothing above U+10FFFF), decoded and re-encoded by hand:
+/// `from_utf8`'s word-at-a-time validator is larger in wasm than the few inputs that need it
+/// (a percent-decoded host, a decoded `state`) are long.
+pub fn utf8_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&lead, tail)) = rest.split_first() {
+        // How many continuation bytes follow, the lead byte's bits, and the smallest code point
+        // that needs this many bytes (anything below is an overlong form).
+        let (more, bits, least) = match lead {
+            0x00..=0x7F => (0, lead, 0),
+            0xC0..=0xDF => (1, lead & 0x1F, 0x80),
+            0xE0..=0xEF => (2, lead & 0x0F, 0x800),
+            0xF0..=0xF7 => (3, lead & 0x07, 0x1_0000),
+            _ => return None,
+        };
+        let (continuation, next) = tail.split_at_checked(more)?;
+        let mut code = u32::from(bits);
+        for &b in continuation {
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            code = (code << 6) | u32::from(b & 0x3F);
+        }
+        // Surrogates and code points above U+10FFFF are no `char`.
+        out.push(char::from_u32(code).filter(|_| code >= least)?);
+        rest = next;
+    }
+    Some(out)
+}
+
+/// The value of an ASCII hex digit.
+pub fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// One level of percent-decoding: every `%XX` escape as its byte. A `%` that does not start one
+/// is kept as it is, or with `strict` makes the whole `None`. Decoding changed something exactly
+/// when the result is shorter than `input`.
+pub fn percent_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut rest = input;
+    while let Some((&b, tail)) = rest.split_first() {
+        let escape = match tail {
+            [h, l, after @ ..] if b == b'%' => hex_value(*h)
+                .zip(hex_value(*l))
+                .map(|(h, l)| (h * 16 + l, after)),
+            _ => None,
+        };
+        match escape {
+            Some((decoded, after)) => {
+                out.push(decoded);
+                rest = after;
+            }
+            None if b == b'%' && strict => return None,
+            None => {
+                out.push(b);
+                rest = tail;
+            }
+        }
+    }
+    Some(out)
 }

@@ -131,3 +131,24 @@ fn clear_keeps_totals() {
     assert_eq!(ledger.counted_total(), 1);
     assert!(ledger.last_counted().is_none());
 }
+
+#[test]
+fn clear_after_wrapping_starts_over() {
+    let mut ledger = Ledger::new(3);
+    for i in 0..5 {
+        ledger.push(entry(i, Outcome::Counted)); // wraps: keeps 2, 3, 4
+    }
+    let newest_first: Vec<u64> = ledger.entries().rev().map(|e| e.at_ms).collect();
+    assert_eq!(newest_first, [4, 3, 2]);
+    ledger.clear();
+    ledger.push(entry(10, Outcome::Excluded));
+    ledger.push(entry(11, Outcome::Counted));
+    let kept: Vec<u64> = ledger.entries().map(|e| e.at_ms).collect();
+    assert_eq!(kept, [10, 11], "oldest first again after clear");
+    for i in 12..15 {
+        ledger.push(entry(i, Outcome::NotApi));
+    }
+    let kept: Vec<u64> = ledger.entries().map(|e| e.at_ms).collect();
+    assert_eq!(kept, [12, 13, 14]);
+    assert_eq!(ledger.last_counted().map(|e| e.at_ms), None);
+}

@@ -40,6 +40,7 @@ pub fn parse(text: &str) -> Option<Value> {
         return None;
     }
     let mut reader = Reader {
+        text,
         bytes: text.as_bytes(),
         at: 0,
     };
@@ -49,6 +50,7 @@ pub fn parse(text: &str) -> Option<Value> {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     at: usize,
 }
@@ -149,8 +151,8 @@ impl Reader<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.at = self.at.saturating_add(1);
             }
-            // `text` was a `str` and the run stops only at ASCII bytes: a char boundary.
-            out.push_str(core::str::from_utf8(self.bytes.get(start..self.at)?).ok()?);
+            // The run starts and stops at ASCII bytes: char boundaries of `text`.
+            out.push_str(self.text.get(start..self.at)?);
             match self.bump()? {
                 b'"' => return Some(out),
                 b'\\' => {

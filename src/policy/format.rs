@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::text::push_dec;
+use crate::text::{push_dec, push_hex};
 
 /// A number as an admin would write it (see [`crate::json::format_number`]).
 pub(crate) fn number(n: f64) -> String {
@@ -44,10 +44,19 @@ pub(crate) fn quote(s: &str) -> String {
             out.push('…');
             break;
         }
-        if c == '"' || c == '\\' || c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+        // As `char::escape_default` writes them, without its iterator.
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                push_hex(&mut out, u64::from(u32::from(c)), 1, false);
+                out.push('}');
+            }
+            c => out.push(c),
         }
     }
     out.push('"');

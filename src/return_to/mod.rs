@@ -36,10 +36,11 @@
 mod origin;
 mod state;
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String};
 
 use core::fmt;
 
+use crate::text::percent_decode;
 use origin::{strip_same_origin, Origin};
 pub use state::{decode_state, encode_state, login_target, resume_location, SavedState};
 
@@ -268,37 +269,40 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
         check_bytes(&path)?;
         check_bytes(&rest)?;
         check_path(&path)?;
-        let decoded_path = percent_decode(&path, depth == 0)?;
-        let decoded_rest = percent_decode(&rest, depth == 0)?;
-        if decoded_path.is_none() && decoded_rest.is_none() {
+        // On the raw level a `%` must start a valid escape; deeper, a lone `%` is a literal.
+        let bad = || ReturnToError::from(ReturnToErrorKind::BadPercentEncoding);
+        let decoded_path = percent_decode(&path, depth == 0).ok_or_else(bad)?;
+        let decoded_rest = percent_decode(&rest, depth == 0).ok_or_else(bad)?;
+        if decoded_path.len() == path.len() && decoded_rest.len() == rest.len() {
             return Ok(());
         }
-        if let Some(p) = decoded_path {
-            path = p;
-        }
-        if let Some(r) = decoded_rest {
-            rest = r;
-        }
+        path = decoded_path;
+        rest = decoded_rest;
     }
     Err(ReturnToErrorKind::BadPercentEncoding.into())
 }
 
-/// Characters that look like `/` or `\` and that some software folds into them (only reachable
-/// percent-encoded: raw non-ASCII is refused earlier).
-const LOOKALIKE_SEPARATORS: [char; 8] = [
-    '\u{2044}', // FRACTION SLASH
-    '\u{2215}', // DIVISION SLASH
-    '\u{2216}', // SET MINUS
-    '\u{29F8}', // BIG SOLIDUS
-    '\u{29F9}', // BIG REVERSE SOLIDUS
-    '\u{FE68}', // SMALL REVERSE SOLIDUS
-    '\u{FF0F}', // FULLWIDTH SOLIDUS
-    '\u{FF3C}', // FULLWIDTH REVERSE SOLIDUS
+/// The UTF-8 encodings of the characters that look like `/` or `\` and that some software
+/// folds into them (only reachable percent-encoded: raw non-ASCII is refused earlier).
+const LOOKALIKE_SEPARATORS: [[u8; 3]; 8] = [
+    [0xE2, 0x81, 0x84], // U+2044 FRACTION SLASH
+    [0xE2, 0x88, 0x95], // U+2215 DIVISION SLASH
+    [0xE2, 0x88, 0x96], // U+2216 SET MINUS
+    [0xE2, 0xA7, 0xB8], // U+29F8 BIG SOLIDUS
+    [0xE2, 0xA7, 0xB9], // U+29F9 BIG REVERSE SOLIDUS
+    [0xEF, 0xB9, 0xA8], // U+FE68 SMALL REVERSE SOLIDUS
+    [0xEF, 0xBC, 0x8F], // U+FF0F FULLWIDTH SOLIDUS
+    [0xEF, 0xBC, 0xBC], // U+FF3C FULLWIDTH REVERSE SOLIDUS
 ];
 
 /// One level (raw, or decoded some times) of a part: no control characters, backslashes or
 /// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
 /// `?q=a%20b` — is ordinary, and no URL parser folds an inner space away.)
+///
+/// A level may not be valid UTF-8; what counts is what a UTF-8 decoder reads in it. The bytes
+/// are searched for the encodings of the C1 controls (`C2 80`–`C2 9F`) and of the look-alikes:
+/// a lead byte is never part of an earlier character, valid or not, so a decoder reads each of
+/// these sequences as that character wherever it occurs.
 fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
     for &b in level {
         let kind = match b {
@@ -308,17 +312,16 @@ fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
         };
         return Err(kind.into());
     }
-    if !level.is_ascii() {
-        for c in String::from_utf8_lossy(level).chars() {
-            let kind = if c.is_control() {
-                ReturnToErrorKind::ControlCharacter
-            } else if LOOKALIKE_SEPARATORS.contains(&c) {
+    for (i, &b) in level.iter().enumerate() {
+        let next = level.get(i.saturating_add(1)..).unwrap_or_default();
+        let kind = match (b, next) {
+            (0xC2, [0x80..=0x9F, ..]) => ReturnToErrorKind::ControlCharacter,
+            (0xE2 | 0xEF, [b1, b2, ..]) if LOOKALIKE_SEPARATORS.contains(&[b, *b1, *b2]) => {
                 ReturnToErrorKind::LookalikeSeparator
-            } else {
-                continue;
-            };
-            return Err(kind.into());
-        }
+            }
+            _ => continue,
+        };
+        return Err(kind.into());
     }
     Ok(())
 }
@@ -340,38 +343,4 @@ fn check_path(path: &[u8]) -> Result<(), ReturnToError> {
         return Err(ReturnToErrorKind::DotSegment.into());
     }
     Ok(())
-}
-
-/// One level of percent-decoding: `None` when there is nothing to decode. On the raw level
-/// (`strict`), a `%` must start a valid escape; on deeper levels a lone `%` is a literal.
-fn percent_decode(input: &[u8], strict: bool) -> Result<Option<Vec<u8>>, ReturnToError> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut changed = false;
-    let mut i = 0usize;
-    while let Some(&b) = input.get(i) {
-        let escape = (b == b'%')
-            .then(|| {
-                let hi = hex(*input.get(i.checked_add(1)?)?)?;
-                let lo = hex(*input.get(i.checked_add(2)?)?)?;
-                hi.checked_mul(16)?.checked_add(lo)
-            })
-            .flatten();
-        match escape {
-            Some(decoded) => {
-                out.push(decoded);
-                changed = true;
-                i = i.saturating_add(3);
-            }
-            None if b == b'%' && strict => return Err(ReturnToErrorKind::BadPercentEncoding.into()),
-            None => {
-                out.push(b);
-                i = i.saturating_add(1);
-            }
-        }
-    }
-    Ok(changed.then_some(out))
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }

@@ -55,7 +55,11 @@ impl Origin {
                 {
                     return None;
                 }
-                let port: u16 = digits.parse().ok()?;
+                let port = digits.bytes().fold(0u32, |n, d| {
+                    n.saturating_mul(10)
+                        .saturating_add(u32::from(d.saturating_sub(b'0')))
+                });
+                let port = u16::try_from(port).ok()?;
                 (port != default_port).then_some(port)
             }
         };
@@ -82,7 +86,7 @@ impl Origin {
 /// `host[:port]` → (host, port digits); IPv6 hosts are bracketed.
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if authority.starts_with('[') {
-        let close = authority.find(']')?;
+        let close = authority.bytes().position(|b| b == b']')?;
         let (host, rest) = authority.split_at_checked(close.checked_add(1)?)?;
         match rest.strip_prefix(':') {
             Some(port) => Some((host, Some(port))),
@@ -90,8 +94,11 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
             None => None,
         }
     } else {
-        match authority.split_once(':') {
-            Some((host, port)) => Some((host, Some(port))),
+        match authority.bytes().position(|b| b == b':') {
+            Some(colon) => Some((
+                authority.get(..colon)?,
+                authority.get(colon.checked_add(1)?..),
+            )),
             None => Some((authority, None)),
         }
     }
@@ -100,7 +107,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// An absolute candidate: check scheme, userinfo and origin; return its path form.
 pub(super) fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<String, ReturnToError> {
     // A scheme is `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`, before any `/ ? #`.
-    let end = candidate.find([':', '/', '?', '#']);
+    let end = candidate
+        .bytes()
+        .position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
     let scheme = match end {
         Some(i) if candidate.as_bytes().get(i) == Some(&b':') => candidate.get(..i).unwrap_or(""),
         _ => return Err(ReturnToErrorKind::NotAPath.into()),
@@ -122,7 +131,10 @@ pub(super) fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<Stri
         .get(scheme.len()..)
         .and_then(|s| s.strip_prefix("://"))
         .ok_or(ReturnToErrorKind::Scheme)?;
-    let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let authority_end = after
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(authority_end).unwrap_or((after, ""));
     if authority.bytes().any(|b| b == b'@') {
         return Err(ReturnToErrorKind::UserInfo.into());

@@ -13,6 +13,7 @@
 use alloc::{string::String, vec::Vec};
 
 use super::{ReturnTo, ReturnToError, ReturnToErrorKind, MAX_NONCE_LEN, MAX_STATE_LEN};
+use crate::text::utf8_string;
 
 /// Every `state` this module writes starts with this (a version: a later format gets another).
 const STATE_PREFIX: &str = "rt1.";
@@ -39,14 +40,16 @@ pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), Ret
         return Err(invalid());
     }
     let body = state.strip_prefix(STATE_PREFIX).ok_or_else(invalid)?;
-    let (nonce, location) = body.split_once('.').ok_or_else(invalid)?;
+    let dot = body.bytes().position(|b| b == b'.').ok_or_else(invalid)?;
+    let (nonce, location) = body.split_at_checked(dot).ok_or_else(invalid)?;
+    let location = location.get(1..).unwrap_or_default();
     let nonce = base64url_decode(nonce).ok_or_else(invalid)?;
-    let nonce = String::from_utf8(nonce).map_err(|_| invalid())?;
+    let nonce = utf8_string(&nonce).ok_or_else(invalid)?;
     if nonce.len() > MAX_NONCE_LEN || nonce.chars().any(char::is_control) {
         return Err(ReturnToErrorKind::InvalidNonce.into());
     }
     let location = base64url_decode(location).ok_or_else(invalid)?;
-    let location = String::from_utf8(location).map_err(|_| invalid())?;
+    let location = utf8_string(&location).ok_or_else(invalid)?;
     Ok((nonce, ReturnTo::parse(&location, origin)?))
 }
 

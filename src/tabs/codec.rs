@@ -45,7 +45,7 @@ use alloc::{borrow::ToOwned, string::String};
 
 use crate::idle::{check_label, HoldEndReason, HoldId};
 use crate::reason::LogoutReason;
-use crate::text::{push_dec, push_hex};
+use crate::text::{push_dec, push_json_string};
 
 /// The version of the wire format; a message of any other version is ignored.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -127,20 +127,20 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
     let mut out = String::with_capacity(96);
     out.push_str("{\"v\":");
     push_dec(&mut out, u64::from(PROTOCOL_VERSION));
-    out.push_str(",\"from\":\"");
-    escape_into(sender, &mut out);
+    out.push_str(",\"from\":");
+    push_json_string(&mut out, sender);
     match msg {
         TabMessage::Activity { at_ms } => {
-            out.push_str("\",\"kind\":\"activity\",\"at\":");
+            out.push_str(",\"kind\":\"activity\",\"at\":");
             push_dec(&mut out, *at_ms);
         }
         TabMessage::Logout { reason } => {
-            out.push_str("\",\"kind\":\"logout\",\"reason\":\"");
+            out.push_str(",\"kind\":\"logout\",\"reason\":\"");
             out.push_str(reason.as_str());
             out.push('"');
         }
         TabMessage::Hello { last_activity_ms } => {
-            out.push_str("\",\"kind\":\"hello\",\"at\":");
+            out.push_str(",\"kind\":\"hello\",\"at\":");
             push_dec(&mut out, *last_activity_ms);
         }
         TabMessage::Hold {
@@ -149,24 +149,23 @@ pub fn encode(msg: &TabMessage, sender: &str) -> String {
             at_ms,
             label,
         } => {
-            out.push_str("\",\"kind\":\"hold\",\"hold\":");
+            out.push_str(",\"kind\":\"hold\",\"hold\":");
             push_dec(&mut out, u64::from(hold.0));
             out.push_str(",\"since\":");
             push_dec(&mut out, *since_ms);
             out.push_str(",\"at\":");
             push_dec(&mut out, *at_ms);
-            out.push_str(",\"label\":\"");
-            escape_into(label, &mut out);
-            out.push('"');
+            out.push_str(",\"label\":");
+            push_json_string(&mut out, label);
         }
         TabMessage::Release { hold, reason } => {
-            out.push_str("\",\"kind\":\"release\",\"hold\":");
+            out.push_str(",\"kind\":\"release\",\"hold\":");
             push_dec(&mut out, u64::from(hold.0));
             out.push_str(",\"reason\":\"");
             out.push_str(reason.as_str());
             out.push('"');
         }
-        TabMessage::Goodbye => out.push_str("\",\"kind\":\"goodbye\""),
+        TabMessage::Goodbye => out.push_str(",\"kind\":\"goodbye\""),
     }
     out.push('}');
     out
@@ -181,74 +180,68 @@ pub fn decode(text: &str) -> Option<(String, TabMessage)> {
     if text.len() > MAX_MESSAGE_LEN {
         return None;
     }
-    let fields = Parser::new(text).object()?;
-    if fields.v? != u64::from(PROTOCOL_VERSION) {
+    let f = Parser::new(text).object()?;
+    if f.seen & ALWAYS != ALWAYS || f.v != u64::from(PROTOCOL_VERSION) || !is_valid_tab_id(f.from) {
         return None;
     }
-    let from = fields.from.filter(|f| is_valid_tab_id(f))?;
-    let hold = match fields.hold {
-        Some(n) => Some(HoldId(u32::try_from(n).ok()?)),
-        None => None,
-    };
-    let Fields {
-        at,
-        reason,
-        since,
-        label,
-        ..
-    } = fields;
-    let msg = match (fields.kind?, at, reason, hold, since, label) {
-        ("activity", Some(at_ms), None, None, None, None) => TabMessage::Activity { at_ms },
-        ("hello", Some(last_activity_ms), None, None, None, None) => {
-            TabMessage::Hello { last_activity_ms }
-        }
-        ("logout", None, Some(reason), None, None, None) => TabMessage::Logout {
-            reason: LogoutReason::parse(reason)?,
+    // A hold number that does not fit is no message, whatever the kind (0 when absent).
+    let hold = HoldId(u32::try_from(f.hold).ok()?);
+    // Each kind has exactly its fields besides the three every message has.
+    let msg = match (f.kind, f.seen & !ALWAYS) {
+        ("activity", AT) => TabMessage::Activity { at_ms: f.at },
+        ("hello", AT) => TabMessage::Hello {
+            last_activity_ms: f.at,
         },
-        ("hold", Some(at_ms), None, Some(hold), Some(since_ms), Some(label)) => {
-            check_label(&label).ok()?;
+        ("logout", REASON) => TabMessage::Logout {
+            reason: LogoutReason::parse(f.reason)?,
+        },
+        ("hold", HOLD_FIELDS) => {
+            check_label(&f.label).ok()?;
             TabMessage::Hold {
                 hold,
-                since_ms,
-                at_ms,
-                label,
+                since_ms: f.since,
+                at_ms: f.at,
+                label: f.label,
             }
         }
-        ("release", None, Some(reason), Some(hold), None, None) => TabMessage::Release {
+        ("release", RELEASE_FIELDS) => TabMessage::Release {
             hold,
-            reason: HoldEndReason::parse(reason)?,
+            reason: HoldEndReason::parse(f.reason)?,
         },
-        ("goodbye", None, None, None, None, None) => TabMessage::Goodbye,
+        ("goodbye", 0) => TabMessage::Goodbye,
         _ => return None,
     };
-    Some((from.to_owned(), msg))
+    Some((f.from.to_owned(), msg))
 }
 
-fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str("\\u");
-                push_hex(out, u64::from(u32::from(c)), 4, false);
-            }
-            c => out.push(c),
-        }
-    }
-}
+// The keys of a message, a bit each in `Fields::seen`.
+const V: u8 = 1;
+const FROM: u8 = 1 << 1;
+const KIND: u8 = 1 << 2;
+const AT: u8 = 1 << 3;
+const REASON: u8 = 1 << 4;
+const HOLD: u8 = 1 << 5;
+const SINCE: u8 = 1 << 6;
+const LABEL: u8 = 1 << 7;
+/// The keys every message has.
+const ALWAYS: u8 = V | FROM | KIND;
+/// A hold's other keys.
+const HOLD_FIELDS: u8 = AT | HOLD | SINCE | LABEL;
+/// A release's other keys.
+const RELEASE_FIELDS: u8 = HOLD | REASON;
 
-/// The fields of a message object, each at most once.
+/// The fields of a message object: which keys came (each at most once) and their values.
 #[derive(Default)]
 struct Fields<'a> {
-    v: Option<u64>,
-    from: Option<&'a str>,
-    kind: Option<&'a str>,
-    at: Option<u64>,
-    reason: Option<&'a str>,
-    hold: Option<u64>,
-    since: Option<u64>,
-    label: Option<String>,
+    seen: u8,
+    v: u64,
+    from: &'a str,
+    kind: &'a str,
+    at: u64,
+    reason: &'a str,
+    hold: u64,
+    since: u64,
+    label: String,
 }
 
 /// A strict parser for one flat JSON object of string and non-negative integer values.
@@ -293,17 +286,45 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             self.eat(b':')?;
             self.skip_ws();
-            match key {
-                "v" => set(&mut fields.v, self.number()?)?,
-                "at" => set(&mut fields.at, self.number()?)?,
-                "from" => set(&mut fields.from, self.string()?)?,
-                "kind" => set(&mut fields.kind, self.string()?)?,
-                "reason" => set(&mut fields.reason, self.string()?)?,
-                "hold" => set(&mut fields.hold, self.number()?)?,
-                "since" => set(&mut fields.since, self.number()?)?,
-                "label" => set(&mut fields.label, self.label()?)?,
+            let key = match key {
+                "v" => {
+                    fields.v = self.number()?;
+                    V
+                }
+                "from" => {
+                    fields.from = self.string()?;
+                    FROM
+                }
+                "kind" => {
+                    fields.kind = self.string()?;
+                    KIND
+                }
+                "at" => {
+                    fields.at = self.number()?;
+                    AT
+                }
+                "reason" => {
+                    fields.reason = self.string()?;
+                    REASON
+                }
+                "hold" => {
+                    fields.hold = self.number()?;
+                    HOLD
+                }
+                "since" => {
+                    fields.since = self.number()?;
+                    SINCE
+                }
+                "label" => {
+                    fields.label = self.label()?;
+                    LABEL
+                }
                 _ => return None,
+            };
+            if fields.seen & key != 0 {
+                return None;
             }
+            fields.seen |= key;
             self.skip_ws();
             match self.bump()? {
                 b',' => continue,
@@ -374,13 +395,4 @@ impl<'a> Parser<'a> {
         }
         (!matches!(self.peek(), Some(b'.' | b'e' | b'E'))).then_some(value)
     }
-}
-
-/// Set a field that must appear once.
-fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
-    if slot.is_some() {
-        return None;
-    }
-    *slot = Some(value);
-    Some(())
 }

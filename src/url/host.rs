@@ -1,128 +1,124 @@
 //! Hosts, as the WHATWG URL parser reads them for special schemes (without IDNA): IPv6 in
 //! brackets, percent-decoding, ASCII lowercasing, forbidden code points, IPv4 in its numeric
-//! forms.
+//! forms. Byte loops throughout: every character these rules look at is ASCII.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
-use super::path::hex_value;
 use super::UrlErrorKind;
-use crate::text::{concat, push_dec, push_hex};
+use crate::text::{hex_value, percent_decode, push_dec, push_hex, utf8_string};
 
 /// WHATWG host parsing for special schemes (without IDNA): IPv6 in brackets, percent-decoding,
 /// ASCII lowercasing, forbidden code points, IPv4 in its numeric forms.
 pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
+    let invalid = UrlErrorKind::InvalidHost;
     if let Some(inner) = input.strip_prefix('[') {
-        let inner = inner.strip_suffix(']').ok_or(UrlErrorKind::InvalidHost)?;
-        return ipv6(inner)
-            .map(|v6| concat(&["[", &v6, "]"]))
-            .ok_or(UrlErrorKind::InvalidHost);
-    }
-    if input.is_empty() {
-        return Err(UrlErrorKind::InvalidHost);
+        let pieces = inner
+            .strip_suffix(']')
+            .and_then(|inner| ipv6(inner.as_bytes()))
+            .ok_or(invalid)?;
+        return Ok(serialize_ipv6(&pieces));
     }
     // Most hosts have no escapes: no decoding then.
-    let host = if input.bytes().any(|b| b == b'%') {
-        String::from_utf8(percent_decode(input)).map_err(|_| UrlErrorKind::InvalidHost)?
+    let mut host = if input.bytes().any(|b| b == b'%') {
+        percent_decode(input.as_bytes(), false)
+            .and_then(|bytes| utf8_string(&bytes))
+            .ok_or(invalid)?
     } else {
         String::from(input)
     };
-    let mut host = host;
     host.make_ascii_lowercase();
-    let forbidden = |c: char| {
-        c <= ' '
-            || c == '\u{7f}'
+    // Every forbidden code point is ASCII: a byte test is the same test.
+    let forbidden = |b: u8| {
+        b <= b' '
+            || b == 0x7f
             || matches!(
-                c,
-                '#' | '%' | '/' | ':' | '<' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '|'
+                b,
+                b'#' | b'%'
+                    | b'/'
+                    | b':'
+                    | b'<'
+                    | b'>'
+                    | b'?'
+                    | b'@'
+                    | b'['
+                    | b'\\'
+                    | b']'
+                    | b'^'
+                    | b'|'
             )
     };
-    if host.is_empty() || host.chars().any(forbidden) {
-        return Err(UrlErrorKind::InvalidHost);
+    if host.is_empty() || host.bytes().any(forbidden) {
+        return Err(invalid);
     }
-    if ends_in_number(&host) {
-        return ipv4(&host).ok_or(UrlErrorKind::InvalidHost);
+    if ends_in_number(host.as_bytes()) {
+        let address = ipv4(host.as_bytes()).ok_or(invalid)?;
+        let mut out = String::with_capacity(15);
+        for (i, b) in address.to_be_bytes().into_iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            push_dec(&mut out, u64::from(b));
+        }
+        return Ok(out);
     }
     Ok(host)
 }
 
-fn percent_decode(input: &str) -> Vec<u8> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            if let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|c| hex_value(*c)),
-                bytes.get(i + 2).and_then(|c| hex_value(*c)),
-            ) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    out
+/// `host` without one trailing dot.
+fn without_final_dot(host: &[u8]) -> &[u8] {
+    host.strip_suffix(b".").unwrap_or(host)
 }
 
 /// WHATWG "ends in a number": the last label (ignoring one trailing dot) is decimal digits or
 /// `0x` hex.
-fn ends_in_number(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let last = host.rsplit('.').next().unwrap_or("");
-    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+fn ends_in_number(host: &[u8]) -> bool {
+    let host = without_final_dot(host);
+    let last = match host.iter().rposition(|&b| b == b'.') {
+        Some(dot) => host.get(dot + 1..).unwrap_or_default(),
+        None => host,
+    };
+    if !last.is_empty() && last.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    match last.strip_prefix("0x") {
-        Some(hex) => hex.bytes().all(|b| b.is_ascii_hexdigit()),
+    match last.strip_prefix(b"0x") {
+        Some(hex) => hex.iter().all(u8::is_ascii_hexdigit),
         None => false,
     }
 }
 
-/// WHATWG IPv4 parsing (`127.1`, `0x7f.0.0.1`, `017700000001`, `2130706433`), serialized dotted.
-fn ipv4(host: &str) -> Option<String> {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let parts: Vec<&str> = host.split('.').collect();
-    if parts.len() > 4 {
-        return None;
+/// WHATWG IPv4 parsing (`127.1`, `0x7f.0.0.1`, `017700000001`, `2130706433`): the address.
+fn ipv4(host: &[u8]) -> Option<u32> {
+    let mut numbers = [0u64; 4];
+    let mut count = 0;
+    for part in without_final_dot(host).split(|&b| b == b'.') {
+        // A fifth part is refused.
+        *numbers.get_mut(count)? = ipv4_number(part)?;
+        count += 1;
     }
-    let mut numbers = Vec::with_capacity(4);
-    for part in &parts {
-        numbers.push(ipv4_number(part)?);
-    }
-    let (last, init) = numbers.split_last()?;
+    let (last, init) = numbers.get(..count)?.split_last()?;
     if init.iter().any(|n| *n > 255) {
         return None;
     }
-    let limit = 256u64.checked_pow(u32::try_from(5 - numbers.len()).ok()?)?;
-    if *last >= limit {
+    // The last part fills the bytes the others left: 256^(5 - count).
+    if *last >= 1u64 << (8 * (5 - count)) {
         return None;
     }
     let mut address = *last;
     for (i, n) in init.iter().enumerate() {
-        address += n * 256u64.pow(u32::try_from(3 - i).ok()?);
+        address += n << (8 * (3 - i));
     }
-    let a = u32::try_from(address).ok()?;
-    let [b0, b1, b2, b3] = a.to_be_bytes();
-    let mut out = String::with_capacity(15);
-    for (i, b) in [b0, b1, b2, b3].into_iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        push_dec(&mut out, u64::from(b));
-    }
-    Some(out)
+    u32::try_from(address).ok()
 }
 
-/// One IPv4 part: decimal, `0x` hex or `0` octal; `None` when invalid or absurdly large.
-fn ipv4_number(part: &str) -> Option<u64> {
+/// One IPv4 part: decimal, `0x` hex or `0` octal; `None` when invalid or absurdly large. (A
+/// `+` before the digits is taken, as Rust's `from_str_radix` did here before.)
+fn ipv4_number(part: &[u8]) -> Option<u64> {
     if part.is_empty() {
         return None;
     }
-    let (digits, radix) = if let Some(h) = part.strip_prefix("0x") {
+    let (digits, radix) = if let Some(h) = part.strip_prefix(b"0x") {
         (h, 16)
-    } else if part.len() > 1 && part.starts_with('0') {
+    } else if part.len() > 1 && part.first() == Some(&b'0') {
         (part.get(1..)?, 8)
     } else {
         (part, 10)
@@ -131,20 +127,27 @@ fn ipv4_number(part: &str) -> Option<u64> {
         return Some(0);
     }
     // Longer than any value that could still be valid: reject instead of overflowing.
-    let significant = digits.trim_start_matches('0');
-    if significant.len() > 12 {
+    let zeros = digits.iter().take_while(|&&b| b == b'0').count();
+    if digits.len() - zeros > 12 {
         return None;
     }
-    u64::from_str_radix(digits, radix).ok()
+    let digits = match digits.strip_prefix(b"+") {
+        Some([]) => return None,
+        Some(rest) => rest,
+        None => digits,
+    };
+    let mut n = 0u64;
+    for &b in digits {
+        n = n * u64::from(radix) + u64::from(char::from(b).to_digit(radix)?);
+    }
+    Some(n)
 }
 
-/// WHATWG IPv6 parsing (with `::` compression and an embedded IPv4 tail), serialized in the
-/// canonical compressed lowercase form.
-fn ipv6(input: &str) -> Option<String> {
+/// WHATWG IPv6 parsing (with `::` compression and an embedded IPv4 tail): the eight pieces.
+fn ipv6(bytes: &[u8]) -> Option<[u16; 8]> {
     let mut pieces = [0u16; 8];
     let mut index = 0usize;
     let mut compress: Option<usize> = None;
-    let bytes = input.as_bytes();
     let mut i = 0usize;
     if bytes.first() == Some(&b':') {
         if bytes.get(1) != Some(&b':') {
@@ -183,8 +186,7 @@ fn ipv6(input: &str) -> Option<String> {
                 if i == start || index > 6 {
                     return None;
                 }
-                let v4 = ipv4_strict(input.get(start..)?)?;
-                let [a, b, c, d] = v4.to_be_bytes();
+                let [a, b, c, d] = ipv4_strict(bytes.get(start..)?)?.to_be_bytes();
                 *pieces.get_mut(index)? = u16::from_be_bytes([a, b]);
                 *pieces.get_mut(index + 1)? = u16::from_be_bytes([c, d]);
                 index += 2;
@@ -204,37 +206,44 @@ fn ipv6(input: &str) -> Option<String> {
     }
     match compress {
         Some(c) => {
-            let moved = index.checked_sub(c)?;
-            for k in 0..moved {
-                pieces.swap(c + moved - 1 - k, 7 - k);
+            // The pieces after the `::` move to the end; zeros take their place.
+            let shift = 8 - index;
+            if shift > 0 {
+                for k in (c..index).rev() {
+                    let piece = core::mem::take(pieces.get_mut(k)?);
+                    *pieces.get_mut(k + shift)? = piece;
+                }
             }
         }
         None if index != 8 => return None,
         None => {}
     }
-    Some(serialize_ipv6(&pieces))
+    Some(pieces)
 }
 
 /// Strict dotted-decimal IPv4 (four parts, no leading zeros) inside an IPv6 address.
-fn ipv4_strict(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
+fn ipv4_strict(s: &[u8]) -> Option<u32> {
     let mut out = 0u32;
-    for p in parts {
-        if p.is_empty() || p.len() > 3 || (p.len() > 1 && p.starts_with('0')) {
+    let mut count = 0;
+    for p in s.split(|&b| b == b'.') {
+        count += 1;
+        if p.is_empty()
+            || p.len() > 3
+            || (p.len() > 1 && p.first() == Some(&b'0'))
+            || !p.iter().all(u8::is_ascii_digit)
+        {
             return None;
         }
-        if !p.bytes().all(|b| b.is_ascii_digit()) {
+        let n = p.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+        if n > 255 {
             return None;
         }
-        let n: u8 = p.parse().ok()?;
-        out = out * 256 + u32::from(n);
+        out = (out << 8) | n;
     }
-    Some(out)
+    (count == 4).then_some(out)
 }
 
+/// `[…]`: the canonical compressed lowercase form.
 fn serialize_ipv6(pieces: &[u16; 8]) -> String {
     // The first longest run of two or more zero pieces is compressed to `::`.
     let (mut best, mut best_len, mut run_start, mut run_len) = (None, 1usize, 0usize, 0usize);
@@ -252,7 +261,7 @@ fn serialize_ipv6(pieces: &[u16; 8]) -> String {
             run_len = 0;
         }
     }
-    let mut out = String::new();
+    let mut out = String::from("[");
     let mut i = 0;
     while i < 8 {
         if Some(i) == best {
@@ -271,5 +280,6 @@ fn serialize_ipv6(pieces: &[u16; 8]) -> String {
         }
         i += 1;
     }
+    out.push(']');
     out
 }

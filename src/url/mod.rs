@@ -36,7 +36,7 @@ use core::fmt;
 use crate::policy::quote_input;
 use crate::text::{concat, push_dec};
 
-use parse::{parse, preprocess, Parsed};
+use parse::{after_slash, parse, preprocess, Parsed};
 use path::Path;
 pub(crate) use path::{is_dot_segment, normalize_segment};
 
@@ -201,7 +201,10 @@ impl ApiScope {
         let err = |role, kind, input: &str| UrlError {
             role,
             kind,
-            input: input.chars().take(200).collect(),
+            input: String::from(match input.char_indices().nth(200) {
+                Some((end, _)) => input.get(..end).unwrap_or(input),
+                None => input,
+            }),
         };
         let parsed_base = match parse(base, None) {
             Ok(p) => p,
@@ -333,6 +336,6 @@ pub fn normalize_api_path(path: &str) -> String {
         .unwrap_or(input.len());
     let path_part = input.get(..end).unwrap_or("");
     let mut path = Path::default();
-    path.push_path(path_part.strip_prefix(['/', '\\']).unwrap_or(path_part));
+    path.push_path(after_slash(path_part));
     path.joined()
 }

@@ -19,16 +19,32 @@ pub(super) struct Parsed {
 /// WHATWG pre-processing: strip leading and trailing C0 controls and spaces, remove every tab,
 /// LF and CR. Borrows when there is nothing to remove inside (the common case).
 pub(super) fn preprocess(input: &str) -> Cow<'_, str> {
-    let trimmed = input.trim_matches(|c: char| c <= ' ');
-    if trimmed.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-        Cow::Owned(
-            trimmed
-                .chars()
-                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-                .collect::<String>(),
-        )
-    } else {
-        Cow::Borrowed(trimmed)
+    // C0 controls and space are the bytes up to 0x20 (every byte of a non-ASCII character is
+    // above 0x7f), so the cuts fall on character boundaries.
+    let kept = |b: &u8| *b > b' ';
+    let bytes = input.as_bytes();
+    let start = bytes.iter().position(kept).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(kept).map_or(start, |i| i + 1);
+    let trimmed = input.get(start..end).unwrap_or("");
+    let removed = |b: u8| matches!(b, b'\t' | b'\n' | b'\r');
+    if !trimmed.bytes().any(removed) {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    let mut rest = trimmed;
+    while let Some(i) = rest.bytes().position(removed) {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        rest = rest.get(i + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `path` without its first character when that is `/` or `\`.
+pub(super) fn after_slash(path: &str) -> &str {
+    match path.as_bytes().first() {
+        Some(b'/' | b'\\') => path.get(1..).unwrap_or(""),
+        _ => path,
     }
 }
 
@@ -151,8 +167,11 @@ fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
             ),
         }
     } else {
-        match host_port.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
+        match host_port.bytes().position(|b| b == b':') {
+            Some(colon) => (
+                host_port.get(..colon).unwrap_or(""),
+                host_port.get(colon + 1..),
+            ),
             None => (host_port, None),
         }
     };
@@ -163,20 +182,18 @@ fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
             if !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(UrlErrorKind::InvalidPort);
             }
-            let digits = p.trim_start_matches('0');
-            if digits.len() > 5 {
+            let zeros = p.bytes().take_while(|&b| b == b'0').count();
+            if p.len() - zeros > 5 {
                 return Err(UrlErrorKind::InvalidPort);
             }
-            let n = digits
-                .bytes()
-                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            let n = p.bytes().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
             let n = u16::try_from(n).map_err(|_| UrlErrorKind::InvalidPort)?;
             (n != scheme.default_port()).then_some(n)
         }
     };
     let mut path = Path::default();
     let after = path_part(after);
-    path.push_path(after.strip_prefix(['/', '\\']).unwrap_or(after));
+    path.push_path(after_slash(after));
     Ok(Parsed {
         origin: Origin { scheme, host, port },
         path,

@@ -3,6 +3,8 @@
 
 use alloc::string::String;
 
+use crate::text::hex_value;
+
 /// A path as WHATWG's path state builds it — segments in order, empty ones included, each
 /// normalized — stored as one string with a `/` before each segment (`["a", "", "b"]` is
 /// `"/a//b"`).
@@ -133,15 +135,5 @@ fn is_double_dot(segment: &str) -> bool {
         4 => segment.eq_ignore_ascii_case(".%2e") || segment.eq_ignore_ascii_case("%2e."),
         6 => segment.eq_ignore_ascii_case("%2e%2e"),
         _ => false,
-    }
-}
-
-/// The value of a hex digit.
-pub(super) fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
     }
 }

@@ -35,8 +35,7 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// The allocator: talc, claiming wasm memory as it needs it.
+/// The allocator: talc, growing wasm memory as it needs it (for the page's one thread: refused
+/// above with atomics).
 #[global_allocator]
-// SAFETY: the page's wasm instance has one thread (refused above with atomics), as
-// `TalckWasm`'s lock-free global constructor requires.
-static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
