@@ -39,7 +39,7 @@ use crate::map::Map as HashMap;
 #[cfg(feature = "dfa")]
 use crate::sort::sort;
 use crate::sort::sort_by;
-use crate::text::find;
+use crate::text::{find, find_byte};
 use core::fmt;
 
 use crate::url::{is_dot_segment, normalize_segment};
@@ -186,20 +186,21 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
     if find(entry, "://").is_some() {
         return Err(EntryError::AbsoluteUrl);
     }
-    if entry.bytes().any(|b| b == b'?') {
+    let has = |s: &str, b: &[u8]| find_byte(s.as_bytes(), b).is_some();
+    if has(entry, b"?") {
         return Err(EntryError::Query);
     }
-    if entry.bytes().any(|b| b == b'#') {
+    if has(entry, b"#") {
         return Err(EntryError::Fragment);
     }
-    if entry.bytes().any(|b| b == b'*') {
+    if has(entry, b"*") {
         return Err(EntryError::Wildcard);
     }
-    let mut segments = Vec::new();
     // The segments between `/` and `\`, empty ones skipped.
+    let mut parsed = Vec::new();
     let mut rest = Some(entry);
     while let Some(text) = rest {
-        let (raw, next) = match text.bytes().position(|b| b == b'/' || b == b'\\') {
+        let (raw, next) = match find_byte(text.as_bytes(), b"/\\") {
             Some(i) => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
             None => (text, None),
         };
@@ -215,7 +216,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
         };
         if let Some(inner) = raw.strip_prefix('{') {
             let Some(name) = inner.strip_suffix('}') else {
-                return Err(if inner.bytes().any(|b| b == b'}') {
+                return Err(if has(inner, b"}") {
                     partial()
                 } else {
                     EntryError::UnclosedBrace
@@ -224,31 +225,26 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
             if name.is_empty() {
                 return Err(EntryError::EmptyParameter);
             }
-            if name.bytes().any(|b| b == b'{' || b == b'}') {
+            if has(name, b"{}") {
                 return Err(partial());
             }
-            segments.push(Segment::Param);
-        } else if let Some(open) = raw.bytes().position(|b| b == b'{') {
-            return Err(
-                if raw
-                    .get(open..)
-                    .is_some_and(|s| s.bytes().any(|b| b == b'}'))
-                {
-                    partial()
-                } else {
-                    EntryError::UnclosedBrace
-                },
-            );
-        } else if raw.bytes().any(|b| b == b'}') {
+            parsed.push(Segment::Param);
+        } else if let Some(open) = find_byte(raw.as_bytes(), b"{") {
+            return Err(if raw.get(open..).is_some_and(|s| has(s, b"}")) {
+                partial()
+            } else {
+                EntryError::UnclosedBrace
+            });
+        } else if has(raw, b"}") {
             return Err(EntryError::StrayBrace);
         } else {
-            segments.push(Segment::Literal(normalize_segment(raw)));
+            parsed.push(Segment::Literal(normalize_segment(raw)));
         }
     }
-    if segments.is_empty() {
+    if parsed.is_empty() {
         return Err(EntryError::Empty);
     }
-    Ok(segments)
+    Ok(parsed)
 }
 
 /// A trie node: the nondeterministic automaton.

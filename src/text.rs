@@ -171,3 +171,20 @@ pub fn percent_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// Where the first byte of `s` that is one of `set` is. The client's parsers share this one
+/// loop: an iterator with its own closure at each call site is its own copy of the loop in wasm.
+pub fn find_byte(s: &[u8], set: &[u8]) -> Option<usize> {
+    s.iter().position(|b| set.iter().any(|c| c == b))
+}
+
+/// Where the last byte of `s` that is one of `set` is.
+pub fn rfind_byte(s: &[u8], set: &[u8]) -> Option<usize> {
+    s.iter().rposition(|b| set.iter().any(|c| c == b))
+}
+
+/// Whether every byte of `s` is of the class `ok` (a plain function, so that every class shares
+/// this one loop).
+pub fn all_bytes(s: &[u8], ok: fn(u8) -> bool) -> bool {
+    s.iter().all(|&b| ok(b))
+}

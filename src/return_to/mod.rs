@@ -40,7 +40,7 @@ use alloc::{borrow::ToOwned, string::String};
 
 use core::fmt;
 
-use crate::text::percent_decode;
+use crate::text::{find_byte, percent_decode};
 use origin::{strip_same_origin, Origin};
 pub use state::{decode_state, encode_state, login_target, resume_location, SavedState};
 
@@ -258,10 +258,7 @@ fn check_chars(s: &str) -> Result<(), ReturnToError> {
 /// path whole (so `/%3F/%2e%2e//evil` cannot hide its dot segments behind a decoded `?`).
 fn check_location(location: &str) -> Result<(), ReturnToError> {
     let raw = location.as_bytes();
-    let path_end = raw
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(raw.len());
+    let path_end = find_byte(raw, b"?#").unwrap_or(raw.len());
     let (path, rest) = raw.split_at_checked(path_end).unwrap_or((raw, &[]));
     let mut path = path.to_vec();
     let mut rest = rest.to_vec();

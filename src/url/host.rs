@@ -5,7 +5,9 @@
 use alloc::string::String;
 
 use super::UrlErrorKind;
-use crate::text::{hex_value, percent_decode, push_dec, push_hex, utf8_string};
+use crate::text::{
+    all_bytes, find_byte, hex_value, percent_decode, push_dec, push_hex, rfind_byte, utf8_string,
+};
 
 /// WHATWG host parsing for special schemes (without IDNA): IPv6 in brackets, percent-decoding,
 /// ASCII lowercasing, forbidden code points, IPv4 in its numeric forms.
@@ -19,7 +21,7 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
         return Ok(serialize_ipv6(&pieces));
     }
     // Most hosts have no escapes: no decoding then.
-    let mut host = if input.bytes().any(|b| b == b'%') {
+    let mut host = if find_byte(input.as_bytes(), b"%").is_some() {
         percent_decode(input.as_bytes(), false)
             .and_then(|bytes| utf8_string(&bytes))
             .ok_or(invalid)?
@@ -28,8 +30,8 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
     };
     host.make_ascii_lowercase();
     // Every forbidden code point is ASCII: a byte test is the same test.
-    let forbidden = |b: u8| {
-        b <= b' '
+    let allowed = |b: u8| {
+        !(b <= b' '
             || b == 0x7f
             || matches!(
                 b,
@@ -45,9 +47,9 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
                     | b']'
                     | b'^'
                     | b'|'
-            )
+            ))
     };
-    if host.is_empty() || host.bytes().any(forbidden) {
+    if host.is_empty() || !all_bytes(host.as_bytes(), allowed) {
         return Err(invalid);
     }
     if ends_in_number(host.as_bytes()) {
@@ -73,7 +75,7 @@ fn without_final_dot(host: &[u8]) -> &[u8] {
 /// `0x` hex.
 fn ends_in_number(host: &[u8]) -> bool {
     let host = without_final_dot(host);
-    let last = match host.iter().rposition(|&b| b == b'.') {
+    let last = match rfind_byte(host, b".") {
         Some(dot) => host.get(dot + 1..).unwrap_or_default(),
         None => host,
     };
