@@ -415,13 +415,19 @@ impl Exclusions {
         }
         // Specificity: a literal beats a parameter at the first position where two templates
         // differ, so rank entries by their shapes (false = literal < true = parameter).
-        let mut order: Vec<usize> = (0..entries.len()).collect();
+        let mut order: Vec<u32> = Vec::with_capacity(entries.len());
+        let mut rank: Vec<u32> = Vec::with_capacity(entries.len());
+        for i in 0..u32::try_from(entries.len()).unwrap_or(u32::MAX) {
+            order.push(i);
+            rank.push(0);
+        }
         // A stable sort: ties keep the entries' order.
-        sort_by(&mut order, |a, b| shapes.get(*a) < shapes.get(*b));
-        let mut rank = vec![0u32; entries.len()];
-        for (r, i) in order.into_iter().enumerate() {
-            if let Some(slot) = rank.get_mut(i) {
-                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+        sort_by(&mut order, |a, b| {
+            shapes.get(*a as usize) < shapes.get(*b as usize)
+        });
+        for (r, i) in (0u32..).zip(&order) {
+            if let Some(slot) = rank.get_mut(*i as usize) {
+                *slot = r;
             }
         }
         let compiled = Exclusions {

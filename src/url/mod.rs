@@ -221,9 +221,13 @@ impl ApiScope {
                 return Err(err(role, UrlErrorKind::QueryOrFragment, api));
             }
             let p = parse(api, Some(&parsed_base)).map_err(|kind| err(role, kind, api))?;
+            let mut prefix = Vec::new();
+            for segment in p.path.segments() {
+                prefix.push(String::from(segment));
+            }
             apis.push(ApiBase {
                 origin: p.origin,
-                prefix: p.path.segments().map(String::from).collect(),
+                prefix,
                 explicit: true,
             });
         }
