@@ -188,3 +188,21 @@ pub fn rfind_byte(s: &[u8], set: &[u8]) -> Option<usize> {
 pub fn all_bytes(s: &[u8], ok: fn(u8) -> bool) -> bool {
     s.iter().all(|&b| ok(b))
 }
+
+/// The longest prefix of `s` of at most `n` characters.
+pub fn char_prefix(s: &str, n: usize) -> &str {
+    let bytes = s.as_bytes();
+    let mut chars = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // A byte that does not continue a UTF-8 sequence starts a character.
+        if (b as i8) >= -0x40 {
+            if chars == n {
+                return s.get(..i).unwrap_or(s);
+            }
+            chars += 1;
+        }
+        i += 1;
+    }
+    s
+}

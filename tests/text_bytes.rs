@@ -1,7 +1,9 @@
 //! The byte helpers the client's parsers share (`inactivity_core::text`): searches by a set of
 //! bytes, a class of bytes, hex digits and one level of percent-decoding.
 
-use inactivity_core::text::{all_bytes, find_byte, hex_value, percent_decode, rfind_byte};
+use inactivity_core::text::{
+    all_bytes, char_prefix, find_byte, hex_value, percent_decode, rfind_byte,
+};
 
 #[test]
 fn byte_searches() {
@@ -66,4 +68,17 @@ fn percent_decoding() {
     // Changed exactly when shorter.
     assert_eq!(percent_decode(b"%zz", false).unwrap().len(), 3);
     assert_eq!(percent_decode(b"%41", false).unwrap().len(), 1);
+}
+
+#[test]
+fn character_prefixes() {
+    for s in ["", "abc", "é😀a\u{10FFFF}€", "\u{0}\u{7f}\u{80}"] {
+        for n in 0..6 {
+            let expected: String = s.chars().take(n).collect();
+            assert_eq!(char_prefix(s, n), expected, "{s:?} {n}");
+        }
+    }
+    let long = "é".repeat(600);
+    assert_eq!(char_prefix(&long, 512).chars().count(), 512);
+    assert_eq!(char_prefix(&long, 600), long);
 }

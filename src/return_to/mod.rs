@@ -279,19 +279,6 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
     Err(ReturnToErrorKind::BadPercentEncoding.into())
 }
 
-/// The UTF-8 encodings of the characters that look like `/` or `\` and that some software
-/// folds into them (only reachable percent-encoded: raw non-ASCII is refused earlier).
-const LOOKALIKE_SEPARATORS: [[u8; 3]; 8] = [
-    [0xE2, 0x81, 0x84], // U+2044 FRACTION SLASH
-    [0xE2, 0x88, 0x95], // U+2215 DIVISION SLASH
-    [0xE2, 0x88, 0x96], // U+2216 SET MINUS
-    [0xE2, 0xA7, 0xB8], // U+29F8 BIG SOLIDUS
-    [0xE2, 0xA7, 0xB9], // U+29F9 BIG REVERSE SOLIDUS
-    [0xEF, 0xB9, 0xA8], // U+FE68 SMALL REVERSE SOLIDUS
-    [0xEF, 0xBC, 0x8F], // U+FF0F FULLWIDTH SOLIDUS
-    [0xEF, 0xBC, 0xBC], // U+FF3C FULLWIDTH REVERSE SOLIDUS
-];
-
 /// One level (raw, or decoded some times) of a part: no control characters, backslashes or
 /// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
 /// `?q=a%20b` — is ordinary, and no URL parser folds an inner space away.)
@@ -313,7 +300,13 @@ fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
         let next = level.get(i.saturating_add(1)..).unwrap_or_default();
         let kind = match (b, next) {
             (0xC2, [0x80..=0x9F, ..]) => ReturnToErrorKind::ControlCharacter,
-            (0xE2 | 0xEF, [b1, b2, ..]) if LOOKALIKE_SEPARATORS.contains(&[b, *b1, *b2]) => {
+            // Characters that look like `/` or `\\` and that some software folds into them
+            // (only reachable percent-encoded: raw non-ASCII is refused earlier): U+2044
+            // FRACTION SLASH, U+2215 DIVISION SLASH, U+2216 SET MINUS, U+29F8 BIG SOLIDUS, U+29F9
+            // BIG REVERSE SOLIDUS; U+FE68 SMALL REVERSE SOLIDUS, U+FF0F FULLWIDTH SOLIDUS, U+FF3C
+            // FULLWIDTH REVERSE SOLIDUS.
+            (0xE2, [0x81, 0x84, ..] | [0x88, 0x95 | 0x96, ..] | [0xA7, 0xB8 | 0xB9, ..])
+            | (0xEF, [0xB9, 0xA8, ..] | [0xBC, 0x8F | 0xBC, ..]) => {
                 ReturnToErrorKind::LookalikeSeparator
             }
             _ => continue,

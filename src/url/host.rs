@@ -68,7 +68,10 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
 
 /// `host` without one trailing dot.
 fn without_final_dot(host: &[u8]) -> &[u8] {
-    host.strip_suffix(b".").unwrap_or(host)
+    match host {
+        [init @ .., b'.'] => init,
+        _ => host,
+    }
 }
 
 /// WHATWG "ends in a number": the last label (ignoring one trailing dot) is decimal digits or
@@ -82,9 +85,9 @@ fn ends_in_number(host: &[u8]) -> bool {
     if !last.is_empty() && last.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    match last.strip_prefix(b"0x") {
-        Some(hex) => hex.iter().all(u8::is_ascii_hexdigit),
-        None => false,
+    match last {
+        [b'0', b'x', hex @ ..] => hex.iter().all(u8::is_ascii_hexdigit),
+        _ => false,
     }
 }
 
@@ -118,12 +121,10 @@ fn ipv4_number(part: &[u8]) -> Option<u64> {
     if part.is_empty() {
         return None;
     }
-    let (digits, radix) = if let Some(h) = part.strip_prefix(b"0x") {
-        (h, 16)
-    } else if part.len() > 1 && part.first() == Some(&b'0') {
-        (part.get(1..)?, 8)
-    } else {
-        (part, 10)
+    let (digits, radix) = match part {
+        [b'0', b'x', hex @ ..] => (hex, 16),
+        [b'0', octal @ ..] if !octal.is_empty() => (octal, 8),
+        _ => (part, 10),
     };
     if digits.is_empty() {
         return Some(0);
@@ -133,10 +134,10 @@ fn ipv4_number(part: &[u8]) -> Option<u64> {
     if digits.len() - zeros > 12 {
         return None;
     }
-    let digits = match digits.strip_prefix(b"+") {
-        Some([]) => return None,
-        Some(rest) => rest,
-        None => digits,
+    let digits = match digits {
+        [b'+'] => return None,
+        [b'+', rest @ ..] => rest,
+        _ => digits,
     };
     let mut n = 0u64;
     for &b in digits {

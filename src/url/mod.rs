@@ -34,7 +34,7 @@ use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
 use core::fmt;
 
 use crate::policy::quote_input;
-use crate::text::{concat, find_byte, push_dec};
+use crate::text::{char_prefix, concat, find_byte, push_dec};
 
 use parse::{after_slash, parse, preprocess, Parsed};
 use path::Path;
@@ -201,10 +201,7 @@ impl ApiScope {
         let err = |role, kind, input: &str| UrlError {
             role,
             kind,
-            input: String::from(match input.char_indices().nth(200) {
-                Some((end, _)) => input.get(..end).unwrap_or(input),
-                None => input,
-            }),
+            input: String::from(char_prefix(input, 200)),
         };
         let parsed_base = match parse(base, None) {
             Ok(p) => p,

@@ -93,15 +93,15 @@ fn skip_slashes(mut rest: &str) -> &str {
 
 /// The scheme (without `:`) and the rest, when `input` starts with one.
 fn split_scheme(input: &str) -> Option<(&str, &str)> {
-    let mut bytes = input.bytes().enumerate();
-    match bytes.next() {
-        Some((_, b)) if b.is_ascii_alphabetic() => {}
-        _ => return None,
+    let bytes = input.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
     }
-    for (i, b) in bytes {
+    let mut i = 1;
+    while let Some(&b) = bytes.get(i) {
         match b {
             b':' => return Some((input.get(..i)?, input.get(i + 1..)?)),
-            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => {}
+            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => i += 1,
             _ => return None,
         }
     }
