@@ -597,7 +597,7 @@ impl Exclusions {
             if next.is_empty() {
                 return None;
             }
-            core::mem::swap(&mut current, &mut next);
+            (current, next) = (next, current);
         }
         let entry = self.best(&self.nodes, &current)?;
         self.entries.get(entry as usize).map(String::as_str)

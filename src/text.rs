@@ -26,7 +26,11 @@ pub fn dec(n: u64) -> String {
 
 /// The pieces, one after the other.
 pub fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut len = 0;
+    for part in parts {
+        len += part.len();
+    }
+    let mut out = String::with_capacity(len);
     for part in parts {
         out.push_str(part);
     }

@@ -39,7 +39,8 @@ impl Origin {
 
     /// `scheme` and `host[:port]` → an origin, or `None` when either is malformed.
     fn from_parts(scheme: &str, authority: &str) -> Option<Origin> {
-        let scheme = scheme.to_ascii_lowercase();
+        let mut scheme = String::from(scheme);
+        scheme.make_ascii_lowercase();
         let default_port = match scheme.as_str() {
             "http" => 80,
             "https" => 443,
@@ -75,11 +76,9 @@ impl Origin {
                     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
                 })
         };
-        valid_host.then(|| Origin {
-            scheme,
-            host: host.to_ascii_lowercase(),
-            port,
-        })
+        let mut host = String::from(host);
+        host.make_ascii_lowercase();
+        valid_host.then_some(Origin { scheme, host, port })
     }
 }
 
