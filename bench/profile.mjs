@@ -27,7 +27,7 @@ if (!existsSync(input)) throw new Error(`${input} is missing: run scripts/build.
 const bindgen = existsSync(join(homedir(), ".cargo/bin/wasm-bindgen")) ? join(homedir(), ".cargo/bin/wasm-bindgen") : "wasm-bindgen";
 execFileSync(bindgen, ["--target", "web", "--out-dir", dir, "--out-name", "inactivity_timeout", input]);
 execFileSync(join(root, "node_modules/.bin/wasm-opt"), [
-  "-Os", "--one-caller-inline-max-function-size=20", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "-Os", "--one-caller-inline-max-function-size=20", "--converge", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   join(dir, "inactivity_timeout_bg.wasm"), "-o", join(dir, "inactivity_timeout_bg.wasm"),
 ]);

@@ -210,7 +210,7 @@ function cargoWasm(root, crate) {
 
 /** The wasm-opt flags scripts/build.sh uses (so the named build is the published one), with -g. */
 function wasmOptFlags(root) {
-  const fallback = ["-Os", "--one-caller-inline-max-function-size=20", "--strip-producers", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  const fallback = ["-Os", "--one-caller-inline-max-function-size=20", "--converge", "--strip-producers", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
     "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"];
   let flags = [];
   try {

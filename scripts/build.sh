@@ -30,8 +30,8 @@ entry() {
   # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
   # -Os, and a function with one caller is inlined only when tiny: what is downloaded is gzipped,
   # and inlined bodies compress worse than calls (client entry 2.3 KB and admin 2.9 KB smaller
-  # gzipped than with -Oz, though larger raw).
-  node_modules/.bin/wasm-opt -Os --one-caller-inline-max-function-size=20 --strip-debug --strip-producers \
+  # gzipped than with -Oz, though larger raw); --converge repeats the passes while they shrink it.
+  node_modules/.bin/wasm-opt -Os --one-caller-inline-max-function-size=20 --converge --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"

@@ -39,7 +39,7 @@ use crate::map::Map as HashMap;
 #[cfg(feature = "dfa")]
 use crate::sort::sort;
 use crate::sort::sort_by;
-use crate::text::find;
+use crate::text::{find, find_byte};
 use core::fmt;
 
 use crate::url::{is_dot_segment, normalize_segment};
@@ -186,20 +186,21 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
     if find(entry, "://").is_some() {
         return Err(EntryError::AbsoluteUrl);
     }
-    if entry.bytes().any(|b| b == b'?') {
+    let has = |s: &str, b: &[u8]| find_byte(s.as_bytes(), b).is_some();
+    if has(entry, b"?") {
         return Err(EntryError::Query);
     }
-    if entry.bytes().any(|b| b == b'#') {
+    if has(entry, b"#") {
         return Err(EntryError::Fragment);
     }
-    if entry.bytes().any(|b| b == b'*') {
+    if has(entry, b"*") {
         return Err(EntryError::Wildcard);
     }
-    let mut segments = Vec::new();
     // The segments between `/` and `\`, empty ones skipped.
+    let mut parsed = Vec::new();
     let mut rest = Some(entry);
     while let Some(text) = rest {
-        let (raw, next) = match text.bytes().position(|b| b == b'/' || b == b'\\') {
+        let (raw, next) = match find_byte(text.as_bytes(), b"/\\") {
             Some(i) => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
             None => (text, None),
         };
@@ -215,7 +216,7 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
         };
         if let Some(inner) = raw.strip_prefix('{') {
             let Some(name) = inner.strip_suffix('}') else {
-                return Err(if inner.bytes().any(|b| b == b'}') {
+                return Err(if has(inner, b"}") {
                     partial()
                 } else {
                     EntryError::UnclosedBrace
@@ -224,31 +225,26 @@ fn parse_entry(entry: &str) -> Result<Vec<Segment>, EntryError> {
             if name.is_empty() {
                 return Err(EntryError::EmptyParameter);
             }
-            if name.bytes().any(|b| b == b'{' || b == b'}') {
+            if has(name, b"{}") {
                 return Err(partial());
             }
-            segments.push(Segment::Param);
-        } else if let Some(open) = raw.bytes().position(|b| b == b'{') {
-            return Err(
-                if raw
-                    .get(open..)
-                    .is_some_and(|s| s.bytes().any(|b| b == b'}'))
-                {
-                    partial()
-                } else {
-                    EntryError::UnclosedBrace
-                },
-            );
-        } else if raw.bytes().any(|b| b == b'}') {
+            parsed.push(Segment::Param);
+        } else if let Some(open) = find_byte(raw.as_bytes(), b"{") {
+            return Err(if raw.get(open..).is_some_and(|s| has(s, b"}")) {
+                partial()
+            } else {
+                EntryError::UnclosedBrace
+            });
+        } else if has(raw, b"}") {
             return Err(EntryError::StrayBrace);
         } else {
-            segments.push(Segment::Literal(normalize_segment(raw)));
+            parsed.push(Segment::Literal(normalize_segment(raw)));
         }
     }
-    if segments.is_empty() {
+    if parsed.is_empty() {
         return Err(EntryError::Empty);
     }
-    Ok(segments)
+    Ok(parsed)
 }
 
 /// A trie node: the nondeterministic automaton.
@@ -419,13 +415,19 @@ impl Exclusions {
         }
         // Specificity: a literal beats a parameter at the first position where two templates
         // differ, so rank entries by their shapes (false = literal < true = parameter).
-        let mut order: Vec<usize> = (0..entries.len()).collect();
+        let mut order: Vec<u32> = Vec::with_capacity(entries.len());
+        let mut rank: Vec<u32> = Vec::with_capacity(entries.len());
+        for i in 0..u32::try_from(entries.len()).unwrap_or(u32::MAX) {
+            order.push(i);
+            rank.push(0);
+        }
         // A stable sort: ties keep the entries' order.
-        sort_by(&mut order, |a, b| shapes.get(*a) < shapes.get(*b));
-        let mut rank = vec![0u32; entries.len()];
-        for (r, i) in order.into_iter().enumerate() {
-            if let Some(slot) = rank.get_mut(i) {
-                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+        sort_by(&mut order, |a, b| {
+            shapes.get(*a as usize) < shapes.get(*b as usize)
+        });
+        for (r, i) in (0u32..).zip(&order) {
+            if let Some(slot) = rank.get_mut(*i as usize) {
+                *slot = r;
             }
         }
         let compiled = Exclusions {
@@ -595,7 +597,7 @@ impl Exclusions {
             if next.is_empty() {
                 return None;
             }
-            core::mem::swap(&mut current, &mut next);
+            (current, next) = (next, current);
         }
         let entry = self.best(&self.nodes, &current)?;
         self.entries.get(entry as usize).map(String::as_str)

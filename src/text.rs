@@ -26,7 +26,11 @@ pub fn dec(n: u64) -> String {
 
 /// The pieces, one after the other.
 pub fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut len = 0;
+    for part in parts {
+        len += part.len();
+    }
+    let mut out = String::with_capacity(len);
     for part in parts {
         out.push_str(part);
     }
@@ -170,4 +174,39 @@ pub fn percent_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// Where the first byte of `s` that is one of `set` is. The client's parsers share this one
+/// loop: an iterator with its own closure at each call site is its own copy of the loop in wasm.
+pub fn find_byte(s: &[u8], set: &[u8]) -> Option<usize> {
+    s.iter().position(|b| set.iter().any(|c| c == b))
+}
+
+/// Where the last byte of `s` that is one of `set` is.
+pub fn rfind_byte(s: &[u8], set: &[u8]) -> Option<usize> {
+    s.iter().rposition(|b| set.iter().any(|c| c == b))
+}
+
+/// Whether every byte of `s` is of the class `ok` (a plain function, so that every class shares
+/// this one loop).
+pub fn all_bytes(s: &[u8], ok: fn(u8) -> bool) -> bool {
+    s.iter().all(|&b| ok(b))
+}
+
+/// The longest prefix of `s` of at most `n` characters.
+pub fn char_prefix(s: &str, n: usize) -> &str {
+    let bytes = s.as_bytes();
+    let mut chars = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // A byte that does not continue a UTF-8 sequence starts a character.
+        if (b as i8) >= -0x40 {
+            if chars == n {
+                return s.get(..i).unwrap_or(s);
+            }
+            chars += 1;
+        }
+        i += 1;
+    }
+    s
 }

@@ -32,7 +32,7 @@ use alloc::{string::String, vec::Vec};
 
 use crate::exclusions::Exclusions;
 use crate::json::{is_whole, Value};
-use crate::text::{concat, push_dec};
+use crate::text::{char_prefix, concat, push_dec};
 
 use super::types::{GroupBundle, Policy, TimeoutUnit};
 use super::{
@@ -279,7 +279,9 @@ fn exclusions(auth: Option<&Value>) -> Read<Exclusions> {
     let mut entries = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match item {
-            Value::String(s) if s.chars().nth(MAX_ENTRY_CHARS).is_none() => entries.push(s.clone()),
+            Value::String(s) if char_prefix(s, MAX_ENTRY_CHARS).len() == s.len() => {
+                entries.push(s.clone())
+            }
             Value::String(_) => return fail(&indexed(PATH, i), "invalid-exclusion"),
             _ => return fail(&indexed(PATH, i), "wrong-type"),
         }

@@ -40,7 +40,7 @@ use alloc::{borrow::ToOwned, string::String};
 
 use core::fmt;
 
-use crate::text::percent_decode;
+use crate::text::{find_byte, percent_decode};
 use origin::{strip_same_origin, Origin};
 pub use state::{decode_state, encode_state, login_target, resume_location, SavedState};
 
@@ -258,10 +258,7 @@ fn check_chars(s: &str) -> Result<(), ReturnToError> {
 /// path whole (so `/%3F/%2e%2e//evil` cannot hide its dot segments behind a decoded `?`).
 fn check_location(location: &str) -> Result<(), ReturnToError> {
     let raw = location.as_bytes();
-    let path_end = raw
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(raw.len());
+    let path_end = find_byte(raw, b"?#").unwrap_or(raw.len());
     let (path, rest) = raw.split_at_checked(path_end).unwrap_or((raw, &[]));
     let mut path = path.to_vec();
     let mut rest = rest.to_vec();
@@ -281,19 +278,6 @@ fn check_location(location: &str) -> Result<(), ReturnToError> {
     }
     Err(ReturnToErrorKind::BadPercentEncoding.into())
 }
-
-/// The UTF-8 encodings of the characters that look like `/` or `\` and that some software
-/// folds into them (only reachable percent-encoded: raw non-ASCII is refused earlier).
-const LOOKALIKE_SEPARATORS: [[u8; 3]; 8] = [
-    [0xE2, 0x81, 0x84], // U+2044 FRACTION SLASH
-    [0xE2, 0x88, 0x95], // U+2215 DIVISION SLASH
-    [0xE2, 0x88, 0x96], // U+2216 SET MINUS
-    [0xE2, 0xA7, 0xB8], // U+29F8 BIG SOLIDUS
-    [0xE2, 0xA7, 0xB9], // U+29F9 BIG REVERSE SOLIDUS
-    [0xEF, 0xB9, 0xA8], // U+FE68 SMALL REVERSE SOLIDUS
-    [0xEF, 0xBC, 0x8F], // U+FF0F FULLWIDTH SOLIDUS
-    [0xEF, 0xBC, 0xBC], // U+FF3C FULLWIDTH REVERSE SOLIDUS
-];
 
 /// One level (raw, or decoded some times) of a part: no control characters, backslashes or
 /// look-alike separators. (Spaces are refused raw by `check_chars`, but an encoded space —
@@ -316,7 +300,13 @@ fn check_bytes(level: &[u8]) -> Result<(), ReturnToError> {
         let next = level.get(i.saturating_add(1)..).unwrap_or_default();
         let kind = match (b, next) {
             (0xC2, [0x80..=0x9F, ..]) => ReturnToErrorKind::ControlCharacter,
-            (0xE2 | 0xEF, [b1, b2, ..]) if LOOKALIKE_SEPARATORS.contains(&[b, *b1, *b2]) => {
+            // Characters that look like `/` or `\\` and that some software folds into them
+            // (only reachable percent-encoded: raw non-ASCII is refused earlier): U+2044
+            // FRACTION SLASH, U+2215 DIVISION SLASH, U+2216 SET MINUS, U+29F8 BIG SOLIDUS, U+29F9
+            // BIG REVERSE SOLIDUS; U+FE68 SMALL REVERSE SOLIDUS, U+FF0F FULLWIDTH SOLIDUS, U+FF3C
+            // FULLWIDTH REVERSE SOLIDUS.
+            (0xE2, [0x81, 0x84, ..] | [0x88, 0x95 | 0x96, ..] | [0xA7, 0xB8 | 0xB9, ..])
+            | (0xEF, [0xB9, 0xA8, ..] | [0xBC, 0x8F | 0xBC, ..]) => {
                 ReturnToErrorKind::LookalikeSeparator
             }
             _ => continue,

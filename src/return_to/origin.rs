@@ -12,7 +12,7 @@
 use alloc::{borrow::ToOwned, string::String};
 
 use super::{ReturnToError, ReturnToErrorKind};
-use crate::text::{concat, find};
+use crate::text::{all_bytes, concat, find, find_byte};
 
 /// A normalized `http(s)` origin: lowercase scheme and host, the port only when not the default.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,7 +39,8 @@ impl Origin {
 
     /// `scheme` and `host[:port]` → an origin, or `None` when either is malformed.
     fn from_parts(scheme: &str, authority: &str) -> Option<Origin> {
-        let scheme = scheme.to_ascii_lowercase();
+        let mut scheme = String::from(scheme);
+        scheme.make_ascii_lowercase();
         let default_port = match scheme.as_str() {
             "http" => 80,
             "https" => 443,
@@ -51,7 +52,7 @@ impl Origin {
             Some(digits) => {
                 if digits.is_empty()
                     || digits.len() > 5
-                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                    || !all_bytes(digits.as_bytes(), |b| b.is_ascii_digit())
                 {
                     return None;
                 }
@@ -66,27 +67,25 @@ impl Origin {
         let valid_host = if let Some(inner) = host.strip_prefix('[') {
             let inner = inner.strip_suffix(']')?;
             !inner.is_empty()
-                && inner
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                && all_bytes(inner.as_bytes(), |b| {
+                    b.is_ascii_hexdigit() || b == b':' || b == b'.'
+                })
         } else {
             !host.is_empty()
-                && host
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                && all_bytes(host.as_bytes(), |b| {
+                    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+                })
         };
-        valid_host.then(|| Origin {
-            scheme,
-            host: host.to_ascii_lowercase(),
-            port,
-        })
+        let mut host = String::from(host);
+        host.make_ascii_lowercase();
+        valid_host.then_some(Origin { scheme, host, port })
     }
 }
 
 /// `host[:port]` → (host, port digits); IPv6 hosts are bracketed.
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if authority.starts_with('[') {
-        let close = authority.bytes().position(|b| b == b']')?;
+        let close = find_byte(authority.as_bytes(), b"]")?;
         let (host, rest) = authority.split_at_checked(close.checked_add(1)?)?;
         match rest.strip_prefix(':') {
             Some(port) => Some((host, Some(port))),
@@ -94,7 +93,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
             None => None,
         }
     } else {
-        match authority.bytes().position(|b| b == b':') {
+        match find_byte(authority.as_bytes(), b":") {
             Some(colon) => Some((
                 authority.get(..colon)?,
                 authority.get(colon.checked_add(1)?..),
@@ -107,9 +106,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// An absolute candidate: check scheme, userinfo and origin; return its path form.
 pub(super) fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<String, ReturnToError> {
     // A scheme is `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`, before any `/ ? #`.
-    let end = candidate
-        .bytes()
-        .position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
+    let end = find_byte(candidate.as_bytes(), b":/?#");
     let scheme = match end {
         Some(i) if candidate.as_bytes().get(i) == Some(&b':') => candidate.get(..i).unwrap_or(""),
         _ => return Err(ReturnToErrorKind::NotAPath.into()),
@@ -118,9 +115,9 @@ pub(super) fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<Stri
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.');
+        && all_bytes(scheme.as_bytes(), |b| {
+            b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'
+        });
     if !is_scheme {
         return Err(ReturnToErrorKind::NotAPath.into());
     }
@@ -131,15 +128,12 @@ pub(super) fn strip_same_origin(candidate: &str, origin: &Origin) -> Result<Stri
         .get(scheme.len()..)
         .and_then(|s| s.strip_prefix("://"))
         .ok_or(ReturnToErrorKind::Scheme)?;
-    let authority_end = after
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(after.len());
+    let authority_end = find_byte(after.as_bytes(), b"/?#").unwrap_or(after.len());
     let (authority, rest) = after.split_at_checked(authority_end).unwrap_or((after, ""));
-    if authority.bytes().any(|b| b == b'@') {
+    if find_byte(authority.as_bytes(), b"@").is_some() {
         return Err(ReturnToErrorKind::UserInfo.into());
     }
-    if authority.bytes().any(|b| b == b'%') {
+    if find_byte(authority.as_bytes(), b"%").is_some() {
         return Err(ReturnToErrorKind::OtherOrigin.into());
     }
     match Origin::from_parts(scheme, authority) {

@@ -13,7 +13,7 @@
 use alloc::{string::String, vec::Vec};
 
 use super::{ReturnTo, ReturnToError, ReturnToErrorKind, MAX_NONCE_LEN, MAX_STATE_LEN};
-use crate::text::utf8_string;
+use crate::text::{find_byte, utf8_string};
 
 /// Every `state` this module writes starts with this (a version: a later format gets another).
 const STATE_PREFIX: &str = "rt1.";
@@ -40,7 +40,7 @@ pub fn decode_state(state: &str, origin: &str) -> Result<(String, ReturnTo), Ret
         return Err(invalid());
     }
     let body = state.strip_prefix(STATE_PREFIX).ok_or_else(invalid)?;
-    let dot = body.bytes().position(|b| b == b'.').ok_or_else(invalid)?;
+    let dot = find_byte(body.as_bytes(), b".").ok_or_else(invalid)?;
     let (nonce, location) = body.split_at_checked(dot).ok_or_else(invalid)?;
     let location = location.get(1..).unwrap_or_default();
     let nonce = base64url_decode(nonce).ok_or_else(invalid)?;

@@ -45,7 +45,7 @@ use alloc::{borrow::ToOwned, string::String};
 
 use crate::idle::{check_label, HoldEndReason, HoldId};
 use crate::reason::LogoutReason;
-use crate::text::{push_dec, push_json_string};
+use crate::text::{all_bytes, push_dec, push_json_string};
 
 /// The version of the wire format; a message of any other version is ignored.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -116,9 +116,9 @@ pub enum TabMessage {
 pub fn is_valid_tab_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_TAB_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && all_bytes(id.as_bytes(), |b| {
+            b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+        })
 }
 
 /// The wire form of `msg` from `sender`: compact JSON, always well-formed (the sender is

@@ -5,7 +5,9 @@
 use alloc::string::String;
 
 use super::UrlErrorKind;
-use crate::text::{hex_value, percent_decode, push_dec, push_hex, utf8_string};
+use crate::text::{
+    all_bytes, find_byte, hex_value, percent_decode, push_dec, push_hex, rfind_byte, utf8_string,
+};
 
 /// WHATWG host parsing for special schemes (without IDNA): IPv6 in brackets, percent-decoding,
 /// ASCII lowercasing, forbidden code points, IPv4 in its numeric forms.
@@ -19,7 +21,7 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
         return Ok(serialize_ipv6(&pieces));
     }
     // Most hosts have no escapes: no decoding then.
-    let mut host = if input.bytes().any(|b| b == b'%') {
+    let mut host = if find_byte(input.as_bytes(), b"%").is_some() {
         percent_decode(input.as_bytes(), false)
             .and_then(|bytes| utf8_string(&bytes))
             .ok_or(invalid)?
@@ -28,8 +30,8 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
     };
     host.make_ascii_lowercase();
     // Every forbidden code point is ASCII: a byte test is the same test.
-    let forbidden = |b: u8| {
-        b <= b' '
+    let allowed = |b: u8| {
+        !(b <= b' '
             || b == 0x7f
             || matches!(
                 b,
@@ -45,9 +47,9 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
                     | b']'
                     | b'^'
                     | b'|'
-            )
+            ))
     };
-    if host.is_empty() || host.bytes().any(forbidden) {
+    if host.is_empty() || !all_bytes(host.as_bytes(), allowed) {
         return Err(invalid);
     }
     if ends_in_number(host.as_bytes()) {
@@ -66,23 +68,26 @@ pub(super) fn parse_host(input: &str) -> Result<String, UrlErrorKind> {
 
 /// `host` without one trailing dot.
 fn without_final_dot(host: &[u8]) -> &[u8] {
-    host.strip_suffix(b".").unwrap_or(host)
+    match host {
+        [init @ .., b'.'] => init,
+        _ => host,
+    }
 }
 
 /// WHATWG "ends in a number": the last label (ignoring one trailing dot) is decimal digits or
 /// `0x` hex.
 fn ends_in_number(host: &[u8]) -> bool {
     let host = without_final_dot(host);
-    let last = match host.iter().rposition(|&b| b == b'.') {
+    let last = match rfind_byte(host, b".") {
         Some(dot) => host.get(dot + 1..).unwrap_or_default(),
         None => host,
     };
     if !last.is_empty() && last.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    match last.strip_prefix(b"0x") {
-        Some(hex) => hex.iter().all(u8::is_ascii_hexdigit),
-        None => false,
+    match last {
+        [b'0', b'x', hex @ ..] => hex.iter().all(u8::is_ascii_hexdigit),
+        _ => false,
     }
 }
 
@@ -116,12 +121,10 @@ fn ipv4_number(part: &[u8]) -> Option<u64> {
     if part.is_empty() {
         return None;
     }
-    let (digits, radix) = if let Some(h) = part.strip_prefix(b"0x") {
-        (h, 16)
-    } else if part.len() > 1 && part.first() == Some(&b'0') {
-        (part.get(1..)?, 8)
-    } else {
-        (part, 10)
+    let (digits, radix) = match part {
+        [b'0', b'x', hex @ ..] => (hex, 16),
+        [b'0', octal @ ..] if !octal.is_empty() => (octal, 8),
+        _ => (part, 10),
     };
     if digits.is_empty() {
         return Some(0);
@@ -131,10 +134,10 @@ fn ipv4_number(part: &[u8]) -> Option<u64> {
     if digits.len() - zeros > 12 {
         return None;
     }
-    let digits = match digits.strip_prefix(b"+") {
-        Some([]) => return None,
-        Some(rest) => rest,
-        None => digits,
+    let digits = match digits {
+        [b'+'] => return None,
+        [b'+', rest @ ..] => rest,
+        _ => digits,
     };
     let mut n = 0u64;
     for &b in digits {

@@ -34,7 +34,7 @@ use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
 use core::fmt;
 
 use crate::policy::quote_input;
-use crate::text::{concat, push_dec};
+use crate::text::{char_prefix, concat, find_byte, push_dec};
 
 use parse::{after_slash, parse, preprocess, Parsed};
 use path::Path;
@@ -201,10 +201,7 @@ impl ApiScope {
         let err = |role, kind, input: &str| UrlError {
             role,
             kind,
-            input: String::from(match input.char_indices().nth(200) {
-                Some((end, _)) => input.get(..end).unwrap_or(input),
-                None => input,
-            }),
+            input: String::from(char_prefix(input, 200)),
         };
         let parsed_base = match parse(base, None) {
             Ok(p) => p,
@@ -217,13 +214,17 @@ impl ApiScope {
             if trimmed.is_empty() {
                 return Err(err(role, UrlErrorKind::Empty, api));
             }
-            if trimmed.bytes().any(|b| b == b'?' || b == b'#') {
+            if find_byte(trimmed.as_bytes(), b"?#").is_some() {
                 return Err(err(role, UrlErrorKind::QueryOrFragment, api));
             }
             let p = parse(api, Some(&parsed_base)).map_err(|kind| err(role, kind, api))?;
+            let mut prefix = Vec::new();
+            for segment in p.path.segments() {
+                prefix.push(String::from(segment));
+            }
             apis.push(ApiBase {
                 origin: p.origin,
-                prefix: p.path.segments().map(String::from).collect(),
+                prefix,
                 explicit: true,
             });
         }
@@ -330,10 +331,7 @@ fn origin_string(o: &Origin) -> String {
 /// encoding normalized, ASCII lowercased, empty segments dropped. A leading `/` is optional.
 pub fn normalize_api_path(path: &str) -> String {
     let input = preprocess(path);
-    let end = input
-        .bytes()
-        .position(|b| b == b'?' || b == b'#')
-        .unwrap_or(input.len());
+    let end = find_byte(input.as_bytes(), b"?#").unwrap_or(input.len());
     let path_part = input.get(..end).unwrap_or("");
     let mut path = Path::default();
     path.push_path(after_slash(path_part));

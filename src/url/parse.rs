@@ -8,6 +8,7 @@ use alloc::string::String;
 use super::host::parse_host;
 use super::path::Path;
 use super::{Origin, Scheme, UrlErrorKind};
+use crate::text::{find_byte, rfind_byte};
 
 /// A parsed `http(s)` URL: its origin and its path.
 #[derive(Debug, Clone)]
@@ -26,13 +27,13 @@ pub(super) fn preprocess(input: &str) -> Cow<'_, str> {
     let start = bytes.iter().position(kept).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(kept).map_or(start, |i| i + 1);
     let trimmed = input.get(start..end).unwrap_or("");
-    let removed = |b: u8| matches!(b, b'\t' | b'\n' | b'\r');
-    if !trimmed.bytes().any(removed) {
+    const REMOVED: &[u8] = b"\t\n\r";
+    if find_byte(trimmed.as_bytes(), REMOVED).is_none() {
         return Cow::Borrowed(trimmed);
     }
     let mut out = String::with_capacity(trimmed.len());
     let mut rest = trimmed;
-    while let Some(i) = rest.bytes().position(removed) {
+    while let Some(i) = find_byte(rest.as_bytes(), REMOVED) {
         out.push_str(rest.get(..i).unwrap_or(""));
         rest = rest.get(i + 1..).unwrap_or("");
     }
@@ -80,25 +81,27 @@ pub(super) fn parse(input: &str, base: Option<&Parsed>) -> Result<Parsed, UrlErr
 }
 
 /// `rest` without its leading `/` and `\`.
-fn skip_slashes(rest: &str) -> &str {
-    let n = rest
-        .bytes()
-        .position(|b| b != b'/' && b != b'\\')
-        .unwrap_or(rest.len());
-    rest.get(n..).unwrap_or("")
+fn skip_slashes(mut rest: &str) -> &str {
+    loop {
+        let next = after_slash(rest);
+        if next.len() == rest.len() {
+            return rest;
+        }
+        rest = next;
+    }
 }
 
 /// The scheme (without `:`) and the rest, when `input` starts with one.
 fn split_scheme(input: &str) -> Option<(&str, &str)> {
-    let mut bytes = input.bytes().enumerate();
-    match bytes.next() {
-        Some((_, b)) if b.is_ascii_alphabetic() => {}
-        _ => return None,
+    let bytes = input.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
     }
-    for (i, b) in bytes {
+    let mut i = 1;
+    while let Some(&b) = bytes.get(i) {
         match b {
             b':' => return Some((input.get(..i)?, input.get(i + 1..)?)),
-            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => {}
+            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => i += 1,
             _ => return None,
         }
     }
@@ -134,7 +137,7 @@ fn relative(rest: &str, base: &Parsed) -> Result<Parsed, UrlErrorKind> {
 
 /// `rest` up to its query or fragment.
 fn path_part(rest: &str) -> &str {
-    match rest.bytes().position(|b| b == b'?' || b == b'#') {
+    match find_byte(rest.as_bytes(), b"?#") {
         Some(i) => rest.get(..i).unwrap_or(""),
         None => rest,
     }
@@ -142,20 +145,14 @@ fn path_part(rest: &str) -> &str {
 
 /// Parses `[userinfo@]host[:port][/path][?query][#fragment]` after the slashes.
 fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
-    let end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
-        .unwrap_or(rest.len());
+    let end = find_byte(rest.as_bytes(), b"/\\?#").unwrap_or(rest.len());
     let (auth, after) = rest.split_at_checked(end).unwrap_or((rest, ""));
-    let host_port = match auth.bytes().rposition(|b| b == b'@') {
+    let host_port = match rfind_byte(auth.as_bytes(), b"@") {
         Some(at) => auth.get(at + 1..).unwrap_or(""),
         None => auth,
     };
     let (host, port) = if host_port.starts_with('[') {
-        let close = host_port
-            .bytes()
-            .position(|b| b == b']')
-            .ok_or(UrlErrorKind::InvalidHost)?;
+        let close = find_byte(host_port.as_bytes(), b"]").ok_or(UrlErrorKind::InvalidHost)?;
         let (h, p) = host_port
             .split_at_checked(close + 1)
             .ok_or(UrlErrorKind::InvalidHost)?;
@@ -167,7 +164,7 @@ fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
             ),
         }
     } else {
-        match host_port.bytes().position(|b| b == b':') {
+        match find_byte(host_port.as_bytes(), b":") {
             Some(colon) => (
                 host_port.get(..colon).unwrap_or(""),
                 host_port.get(colon + 1..),
@@ -179,7 +176,7 @@ fn authority(scheme: Scheme, rest: &str) -> Result<Parsed, UrlErrorKind> {
     let port = match port {
         None | Some("") => None,
         Some(p) => {
-            if !p.bytes().all(|b| b.is_ascii_digit()) {
+            if !p.as_bytes().iter().all(u8::is_ascii_digit) {
                 return Err(UrlErrorKind::InvalidPort);
             }
             let zeros = p.bytes().take_while(|&b| b == b'0').count();

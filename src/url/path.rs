@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use crate::text::hex_value;
+use crate::text::{find_byte, hex_value, rfind_byte};
 
 /// A path as WHATWG's path state builds it — segments in order, empty ones included, each
 /// normalized — stored as one string with a `/` before each segment (`["a", "", "b"]` is
@@ -17,7 +17,7 @@ impl Path {
     pub(super) fn push_path(&mut self, path: &str) {
         let mut rest = path;
         loop {
-            let (part, next) = match rest.bytes().position(|b| b == b'/' || b == b'\\') {
+            let (part, next) = match find_byte(rest.as_bytes(), b"/\\") {
                 Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..)),
                 None => (rest, None),
             };
@@ -44,7 +44,7 @@ impl Path {
 
     /// Drops the last segment.
     pub(super) fn pop(&mut self) {
-        let cut = self.0.bytes().rposition(|b| b == b'/').unwrap_or(0);
+        let cut = rfind_byte(self.0.as_bytes(), b"/").unwrap_or(0);
         self.0.truncate(cut);
     }
 
