@@ -55,7 +55,7 @@ for (const file of jsFiles(join(sdkDir, "src"))) {
   }
 }
 
-// The same syntax rules as the exclusion entries (src/core/exclusions.rs): no query, fragment,
+// The same syntax rules as the exclusion entries (src/exclusions/entry.rs): no query, fragment,
 // wildcard, dot segment or whitespace; `{name}` only as a whole segment.
 const invalid = [...paths].filter(
   (p) =>
