@@ -69,11 +69,18 @@ export function packageSize(pkgDir) {
   const sizes = entrySizes(pkgDir);
   const entries = [];
   for (const e of ENTRIES) {
+    const adapter = !sizes[e.key];
     const s = sizes[e.key] ?? adapterEntry(pkgDir, e.key);
     if (!s) continue;
     const files = s.files
       .filter((f) => !f.file.endsWith(".map"))
-      .map((f) => ({ file: f.file, ...measure(readFileSync(join(pkgDir, f.file))) }));
+      .map((f) => {
+        let buf = readFileSync(join(pkgDir, f.file));
+        // An adapter imports its framework by a bare name, so it only ever reaches a browser
+        // through the app's bundler, which drops the source-map comment (and makes its own).
+        if (adapter) buf = Buffer.from(buf.toString("utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+        return { file: f.file, ...measure(buf) };
+      });
     entries.push({ ...e, files, total: sum(files) });
   }
   if (!entries.length) throw new Error(`${pkgDir}: no entry point in package.json exports`);

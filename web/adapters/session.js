@@ -7,7 +7,7 @@
 // (server rendering included) runs nothing of the package and touches no browser global.
 
 /** The state before the tracker started (and forever on a server). */
-export const IDLE = { started: false, warning: false, remainingMs: null, error: null };
+export const IDLE = { started: false, warning: false, remainingMs: null };
 
 /**
  * A session: `{ state, start(), stop(), hold(label), explain(), staySignedIn() }`.
@@ -82,6 +82,6 @@ export function Session(options, changed, call = (f) => f()) {
   /** `tracker.explain()`, `null` before the tracker started. */
   self.explain = () => tracker?.explain() ?? null;
   /** `tracker.staySignedIn()`; `false` before the tracker started. */
-  self.staySignedIn = () => tracker?.staySignedIn() ?? Promise.resolve(false);
+  self.staySignedIn = async () => (tracker ? tracker.staySignedIn() : false);
   return self;
 }
