@@ -39,7 +39,7 @@ pub enum EntryError {
     /// A segment contains `}` without an opening `{`.
     StrayBrace,
     /// The entry is longer than 512 characters (a policy rule: reported by policy validation,
-    /// not by [`Exclusions::compile`]).
+    /// not by [`Exclusions::compile`](super::Exclusions::compile)).
     TooLong {
         /// Its length in characters.
         chars: usize,
