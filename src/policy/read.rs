@@ -243,19 +243,13 @@ fn bundles(value: Option<&Value>, path: &str, enabled: bool) -> Read<Vec<GroupBu
         if bundles.iter().any(|b| b.priority == priority) {
             return fail(&at("priority"), "duplicate-priority");
         }
-        let at = bundles
-            .iter()
-            .position(|b| b.priority > priority)
-            .unwrap_or(bundles.len());
-        bundles.insert(
-            at,
-            GroupBundle {
-                priority,
-                timeout_seconds,
-                unit,
-                groups,
-            },
-        );
+        GroupBundle {
+            priority,
+            timeout_seconds,
+            unit,
+            groups,
+        }
+        .insert_into(&mut bundles);
     }
     Ok(bundles)
 }

@@ -43,6 +43,18 @@ pub struct GroupBundle {
     pub groups: Vec<String>,
 }
 
+impl GroupBundle {
+    /// Adds `self` to `bundles`, kept in priority order as they come (at most a handful of
+    /// bundles: no sort needed).
+    pub(crate) fn insert_into(self, bundles: &mut Vec<GroupBundle>) {
+        let at = bundles
+            .iter()
+            .position(|b| b.priority > self.priority)
+            .unwrap_or(bundles.len());
+        bundles.insert(at, self);
+    }
+}
+
 /// A parsed, structurally valid policy: every rule of docs/rules.md §2 holds except, possibly, the HIPAA
 /// cap (an enabled timeout above 900 s in a HIPAA organization), which [`super::resolve`] applies.
 ///

@@ -231,20 +231,13 @@ fn group_bundles(
         if let (true, Some(priority), Some(timeout_seconds), true) =
             (enabled, priority, timeout_seconds, errors.count() == before)
         {
-            // Kept in priority order as they come (at most a handful: no sort needed).
-            let at = bundles
-                .iter()
-                .position(|b: &GroupBundle| b.priority > priority)
-                .unwrap_or(bundles.len());
-            bundles.insert(
-                at,
-                GroupBundle {
-                    priority,
-                    timeout_seconds,
-                    unit,
-                    groups,
-                },
-            );
+            GroupBundle {
+                priority,
+                timeout_seconds,
+                unit,
+                groups,
+            }
+            .insert_into(&mut bundles);
         }
     }
     bundles

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { setUp, openSignedIn, signIn, advanceTogether, waitUntil, tokenFor, root } from "./harness.mjs";
+import { setUp, openSignedIn, signIn, advanceTogether, waitUntil, assertInOrder, tokenFor, root } from "./harness.mjs";
 import { expectText } from "./expect.mjs";
 
 const MINUTE = 60_000;
@@ -118,9 +118,7 @@ export async function testExampleApp({ clientId, base, build }) {
       `PATCH /api/v2/users/${AGENT_ID}/presences/purecloud`,
       "DELETE /api/v2/tokens/me",
     ];
-    const positions = order.map((c) => calls.indexOf(c));
-    assert.ok(positions.every((p) => p >= 0), `all calls made: ${calls.join(", ")}`);
-    assert.deepEqual([...positions].sort((a, b) => a - b), positions, `in order: ${calls.join(", ")}`);
+    assertInOrder(calls, order);
     assert.equal((await server.api(token, "GET", "/api/v2/routing/queues")).status, 401, "token revoked");
     const admin = await tokenFor(server, "admin");
     assert.equal((await server.api(admin, "GET", status)).body.status, "OFF_QUEUE");

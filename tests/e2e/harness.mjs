@@ -2,6 +2,7 @@
 // temporary data dir) and a system browser driven by playwright-core: Debian's Chromium (CDP) or
 // Firefox ESR (WebDriver BiDi), chosen by the environment variable ENGINE=chromium|firefox.
 // Never a downloaded browser.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -221,6 +222,13 @@ export async function waitUntil(check, { what = "the condition", timeoutMs = 10_
     }
     await new Promise((ok) => setTimeout(ok, intervalMs));
   }
+}
+
+/** Asserts that every call of `order` ("METHOD /path") is among `calls`, in that order. */
+export function assertInOrder(calls, order) {
+  const positions = order.map((c) => calls.indexOf(c));
+  assert.ok(positions.every((p) => p >= 0), `all calls made: ${calls.join(", ")}`);
+  assert.deepEqual([...positions].sort((a, b) => a - b), positions, `in order: ${calls.join(", ")}`);
 }
 
 /** On the login page of the authorization flow: signs in and waits for the redirect away from it. */

@@ -119,6 +119,14 @@ async function waitForLogoutCalls() {
   throw new Error(`the logout calls were not all made: ${JSON.stringify(await logoutCallCounts())}; the server saw ${log.join(", ")}`);
 }
 
+/** Waits for the logout calls, then asserts that the server saw each once: Off Queue, Offline, revoke. */
+async function expectLogoutCallsOnceInOrder() {
+  const counts = await waitForLogoutCalls();
+  assert.deepEqual(Object.values(counts), [1, 1, 1], JSON.stringify(counts));
+  const order = (await server.log()).map((r) => `${r.method} ${r.path}`).filter((c) => LOGOUT_CALLS.includes(c));
+  assert.deepEqual(order, LOGOUT_CALLS, "Off Queue, Offline, revoke");
+}
+
 /** Puts the agent On Queue, so the logout sequence includes the Off Queue call. */
 async function goOnQueue(token) {
   const path = `/api/v2/users/${AGENT_ID}/routingstatus`;
@@ -296,10 +304,7 @@ test("a stale record of an earlier logout and a lock hand-off: each call once, i
   await runPastExpiry(pages);
   await waitForLogouts(pages);
   await Promise.all(pages.map((p) => p.waitForURL(/\/oauth\/authorize/)));
-  const counts = await waitForLogoutCalls();
-  assert.deepEqual(Object.values(counts), [1, 1, 1], JSON.stringify(counts));
-  const order = (await server.log()).map((r) => `${r.method} ${r.path}`).filter((c) => LOGOUT_CALLS.includes(c));
-  assert.deepEqual(order, LOGOUT_CALLS, "Off Queue, Offline, revoke");
+  await expectLogoutCallsOnceInOrder();
   await context.close();
 });
 
@@ -337,10 +342,7 @@ for (const n of [1, 3]) {
     const logouts = await waitForLogouts(pages);
     assert.ok(logouts.every((l) => ["idle", "slept", "other-tab"].includes(l.reason)), JSON.stringify(logouts));
     await Promise.all(pages.map((p) => p.waitForURL(/\/oauth\/authorize/)));
-    const counts = await waitForLogoutCalls();
-    assert.deepEqual(Object.values(counts), [1, 1, 1], JSON.stringify(counts));
-    const order = (await server.log()).map((r) => `${r.method} ${r.path}`).filter((c) => LOGOUT_CALLS.includes(c));
-    assert.deepEqual(order, LOGOUT_CALLS, "Off Queue, Offline, revoke");
+    await expectLogoutCallsOnceInOrder();
     await context.close();
   });
 }

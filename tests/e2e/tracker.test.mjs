@@ -3,7 +3,7 @@
 // settings itself. Real server, real browser (ENGINE), Playwright's clock.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setUp, openSignedIn, signIn, advanceTogether, waitUntil } from "./harness.mjs";
+import { setUp, openSignedIn, signIn, advanceTogether, waitUntil, assertInOrder } from "./harness.mjs";
 
 const MINUTE = 60_000;
 const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
@@ -130,9 +130,7 @@ test("the logout sequence: Off Queue, Offline, revoke, in this order; back after
     `PATCH /api/v2/users/${AGENT_ID}/presences/purecloud`,
     "DELETE /api/v2/tokens/me",
   ];
-  const positions = order.map((c) => calls.indexOf(c));
-  assert.ok(positions.every((p) => p >= 0), `all calls made: ${calls.join(", ")}`);
-  assert.deepEqual([...positions].sort((a, b) => a - b), positions, `in order: ${calls.join(", ")}`);
+  assertInOrder(calls, order);
   assert.equal((await server.api(token, "GET", "/api/v2/routing/queues")).status, 401, "token revoked");
 
   await signIn(page, "agent");
