@@ -26,7 +26,7 @@ export function previewRow(p) {
   const rows = p.rows.map((r) => `${n(r.sessions)} × ${n(r.callsPerSession)}, ${r.entries} entries: ${n(r.replayMs)} ms (${r.nsPerCall} ns/call)`).join("; ");
   return [
     `8. admin preview (native): replay of ${n(m.sessions)} sessions × ${n(m.callsPerSession)} calls, ${m.entries} draft entries`,
-    `replay ${n(m.replayMs)} ms (${m.replayNsPerCall} ns per call, both policies), +${mb(m.replayPeakBytes)} while it runs; the copy it replays: ${n(m.snapshotMs)} ms, ${mb(m.snapshotBytes)}; the history: ${mb(m.historyBytes)} (${m.bytesPerCall} B per call), recording ${m.recordNsPerCall} ns per call; ${n(m.signedOut)} of ${n(m.sessionsReplayed)} sessions signed out by the draft (${n(m.signedOutOnQueue)} On Queue)`,
+    `replay ${n(m.replayMs)} ms (${m.replayNsPerCall} ns per call, both policies), +${mb(m.replayPeakBytes)} while it runs; in ${n(m.parts)} parts of at most ${n(m.partCalls)} calls copied one at a time (the largest: ${n(m.partMs)} ms under the server's lock, ${mb(m.partBytes)}), as the server replays; the history: ${mb(m.historyBytes)} (${m.bytesPerCall} B per call), recording ${m.recordNsPerCall} ns per call; ${n(m.signedOut)} of ${n(m.sessionsReplayed)} sessions signed out by the draft (${n(m.signedOutOnQueue)} On Queue)`,
     `measured ${p.date ? `${p.date.slice(0, 10)}, commit \`${p.commit}\`` : ""}; thread CPU time, median of ${p.rounds}; linear in calls: ${rows}`,
   ];
 }
