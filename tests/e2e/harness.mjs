@@ -157,8 +157,45 @@ export async function startServer({ dataDir, keepData = false, args = [] } = {})
  *     in the page's process (Fission off): the input playwright-core 1.62 sends over WebDriver
  *     BiDi lands on the <iframe> element of an out-of-process frame, never inside it (typing
  *     works, clicks do not). Chromium needs nothing.
+ * Every context it makes closes within bounds (see closedWithin).
  */
-export async function launchBrowser({ hosts = [], crossSiteFrames = false } = {}) {
+export async function launchBrowser(options = {}) {
+  const browser = await launch(options);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => closedWithin(await newContext(...args));
+  return browser;
+}
+
+/** How long a context's close may take (real time) before its pages are closed first. */
+const CONTEXT_CLOSE_MS = 15_000;
+
+/**
+ * Makes `context.close()` finish: Chromium once left it waiting forever on a loaded machine (in a
+ * test's teardown, after the test had passed, its one page on the sign-in page), and closing the
+ * page let it finish. So a close still waiting after CONTEXT_CLOSE_MS closes the context's pages,
+ * then waits again as long; a close that still does not finish fails the test instead of hanging
+ * the suite.
+ */
+function closedWithin(context) {
+  const close = context.close.bind(context);
+  const within = (promise) => {
+    let timer;
+    const late = new Promise((ok) => (timer = setTimeout(ok, CONTEXT_CLOSE_MS, false)));
+    return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+  };
+  let closing = null;
+  context.close = (...args) =>
+    (closing ??= (async () => {
+      const closed = close(...args);
+      if (await within(closed)) return;
+      console.error(`harness: context.close() still waiting after ${CONTEXT_CLOSE_MS} ms; closing its pages first`);
+      await Promise.all(context.pages().map((page) => page.close().catch(() => {})));
+      if (!(await within(closed))) throw new Error(`context.close() did not finish, even with its pages closed`);
+    })());
+  return context;
+}
+
+async function launch({ hosts = [], crossSiteFrames = false }) {
   if (isFirefox) {
     // playwright-core 1.62 speaks the WebDriver BiDi of Firefox ESR 153 (later versions fail at
     // newContext): a pinned second copy under its own name, so Chromium keeps its own version.
