@@ -15,6 +15,8 @@ const BUILT_IN: &[(&str, &[&str])] = &[
     ("admin-demo", &["/admin/callback.html"]),
     ("minimal", &["/minimal/callback.html"]),
     ("vite-example", &["/examples/vite/callback.html"]),
+    ("react-example", &["/examples/react/"]),
+    ("angular-example", &["/examples/angular/"]),
 ];
 
 /// The registered clients.
@@ -191,6 +193,15 @@ mod tests {
             Ok(())
         );
         assert_eq!(ok("crm", "http://localhost:8080/crm/cb"), Ok(()));
+        // The framework examples sign in on their own page (the router's base).
+        assert_eq!(
+            ok("react-example", "http://127.0.0.1:8080/examples/react/"),
+            Ok(())
+        );
+        assert_eq!(
+            ok("angular-example", "http://localhost:8080/examples/angular/"),
+            Ok(())
+        );
         let err = ok("agent-demo", "http://127.0.0.1:8080/admin/callback.html").unwrap_err();
         assert!(
             err.contains("not registered for client_id \"agent-demo\""),

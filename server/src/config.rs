@@ -23,7 +23,8 @@ OPTIONS:
     --data-dir DIR   where settings.json is kept (default: ROOT/server/data)
     --client ID=PATH[,PATH...]
                      registers an OAuth client and its redirect paths on this server, besides
-                     the demo apps' (agent-demo, admin-demo, minimal, vite-example); repeatable
+                     the demo apps' (agent-demo, admin-demo, minimal, vite-example,
+                     react-example, angular-example); repeatable
     --frame-ancestors ORIGIN[,ORIGIN...]
                      origins that may embed the agent client in a frame (its
                      Content-Security-Policy frame-ancestors), besides this server's own two

@@ -14,10 +14,11 @@ const AGENT_ID = "b0000000-0000-4000-8000-000000000001";
 
 /**
  * The suite of one example app: `clientId` its OAuth client, `base` its page (its redirect URI
- * too, registered on the server with --client), `build` how to build it when it is missing.
+ * too: both built into the reference server, as `npm start` runs it), `build` how to build it
+ * when it is missing.
  */
 export async function testExampleApp({ clientId, base, build }) {
-  const env = await setUp({ resetEachTest: true, server: { args: ["--client", `${clientId}=${base}`] } });
+  const env = await setUp({ resetEachTest: true });
   const { server } = env;
   const route = `${base}#/queues/support?tab=members`;
 
