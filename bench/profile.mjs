@@ -42,7 +42,8 @@ try {
     const m = await import("/bench/pages/bench-page.js");
     window.__bench.mod = m;
     m.stubNetwork();
-    await m.installTracker(exclusions, { js: "/named/inactivity_timeout.js", wasm: "/named/inactivity_timeout_bg.wasm" });
+    // The package's own JS (glue and driver bundled), with the same wasm but named.
+    await m.installTracker(exclusions, { js: "/pkg/inactivity_timeout.js", wasm: "/named/inactivity_timeout_bg.wasm" });
   }, DEFAULT_EXCLUSIONS);
   const job = { api, url: KINDS[kind].url, template: KINDS[kind].template, firstSeen: seen === "first-seen" };
   // Warm up (tier-up to optimized code), then profile ~2 s of calls.

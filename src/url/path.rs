@@ -79,6 +79,16 @@ pub(crate) fn normalize_segment(raw: &str) -> String {
 
 /// [`normalize_segment`], appended to `out`.
 fn push_normalized(out: &mut String, raw: &str) {
+    // The common case, a segment with nothing to decode or encode: copied at once, then
+    // lowercased in place (every request's path goes through here).
+    if !raw.bytes().any(|b| b == b'%' || needs_encoding(b)) {
+        let start = out.len();
+        out.push_str(raw);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+        return;
+    }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let hex = |n: u8| char::from(HEX.get(usize::from(n & 0xf)).copied().unwrap_or(b'0'));
     let bytes = raw.as_bytes();
@@ -101,14 +111,7 @@ fn push_normalized(out: &mut String, raw: &str) {
                 continue;
             }
         }
-        let encode = b <= 0x20
-            || b >= 0x7f
-            || b == b'%'
-            || matches!(
-                b,
-                b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'^'
-            );
-        if encode {
+        if b == b'%' || needs_encoding(b) {
             out.push('%');
             out.push(hex(b >> 4));
             out.push(hex(b));
@@ -117,6 +120,17 @@ fn push_normalized(out: &mut String, raw: &str) {
         }
         i += 1;
     }
+}
+
+/// Whether a path byte is percent-encoded by the normalization: controls, space, non-ASCII and
+/// the characters WHATWG's path percent-encode set adds (`%` itself is handled apart).
+fn needs_encoding(b: u8) -> bool {
+    b <= 0x20
+        || b >= 0x7f
+        || matches!(
+            b,
+            b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'^'
+        )
 }
 
 /// WHATWG's single-dot (`.`, `%2e`) or double-dot (`..`, `.%2e`, `%2e.`, `%2e%2e`) segment,
