@@ -120,23 +120,20 @@ export function evaluateTargets(r) {
       value: `${x.setTimeout.toLocaleString("en-US")} setTimeout / ${x.clearTimeout.toLocaleString("en-US")} clearTimeout for ${x.requests.toLocaleString("en-US")} requests in ${x.simulatedMinutes} min with a ${x.timeoutSeconds / 60}-min timeout = ${x.armsPerTimeoutPeriod} per period (peer: ${r.timers["peer-with-timer"].setTimeout.toLocaleString("en-US")})`,
     });
   }
-  if (r.memory) {
-    const m = r.memory;
-    const at = (n) => m.points.find((p) => p.requests === n)?.wasmBytes;
+  // Wasm memory once warm (`after` requests) and at the end of the run: flat means no growth.
+  const memory = (m, target, after, met, growth) => {
+    const at = m.points.find((p) => p.requests === after)?.wasmBytes;
+    const last = m.points.at(-1);
     t.push({
-      target: "memory flat after the first thousand requests",
-      met: m.flatAfter1000,
-      value: `wasm memory ${kb(at(1000))} after 1,000 requests, ${kb(m.points.at(-1).wasmBytes)} after ${m.points.at(-1).requests.toLocaleString("en-US")} (growth ${m.growthAfter1000Bytes} B)`,
+      target,
+      met,
+      value: `wasm memory ${kb(at)} after ${after.toLocaleString("en-US")} requests, ${kb(last.wasmBytes)} after ${last.requests.toLocaleString("en-US")} (growth ${growth} B)`,
     });
-  }
+  };
+  if (r.memory) memory(r.memory, "memory flat after the first thousand requests", 1000, r.memory.flatAfter1000, r.memory.growthAfter1000Bytes);
   if (r.memorySoak) {
     const m = r.memorySoak;
-    const at = (n) => m.points.find((p) => p.requests === n)?.wasmBytes;
-    t.push({
-      target: "memory flat after ten thousand requests of every size (allocator soak)",
-      met: m.flatAfter10000,
-      value: `wasm memory ${kb(at(10000))} after 10,000 requests, ${kb(m.points.at(-1).wasmBytes)} after ${m.points.at(-1).requests.toLocaleString("en-US")} (growth ${m.growthAfter10000Bytes} B)`,
-    });
+    memory(m, "memory flat after ten thousand requests of every size (allocator soak)", 10000, m.flatAfter10000, m.growthAfter10000Bytes);
   }
   if (r.crossTab) {
     const c = r.crossTab;
